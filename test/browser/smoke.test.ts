@@ -1,0 +1,65 @@
+// End to end: the built site, served under a base path like GitHub Pages, runs DuckDB
+// from its own files in headless Chromium without touching any other host.
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { after, before, test } from "node:test";
+import { buildSite } from "../build-site.ts";
+import { launchChromium, serveDist, watchContext, type Browser, type StaticServer } from "./harness.ts";
+
+const BASE = "/strata/";
+let server: StaticServer;
+let browser: Browser;
+
+before(async () => {
+  const { dir, ms } = buildSite({ base: BASE });
+  if (ms !== null) console.log(`observable build: ${(ms / 1000).toFixed(1)} s`);
+  server = await serveDist(dir, { base: BASE });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("workbench runs a DuckDB query under a base path, fully offline", async () => {
+  const watch = await watchContext(browser.context);
+  const page = await browser.context.newPage();
+  const start = performance.now();
+  await page.goto(`${server.url}workbench`);
+  const result = page.locator("#demo-result");
+  await result.waitFor({ timeout: 30_000 });
+  const firstQueryMs = performance.now() - start;
+
+  assert.match((await result.textContent()) ?? "", /^demo has 5 rows\b/);
+  assert.deepEqual(watch.offOrigin, [], "requests to hosts other than the site");
+  assert.deepEqual(watch.errors, [], "console errors / failed requests");
+  const wasm = server.requests.find((r) => r.path.endsWith(".wasm"));
+  assert.ok(wasm && wasm.status === 200 && wasm.path.startsWith(BASE), "duckdb wasm served from the site");
+
+  await mkdir("test-artifacts", { recursive: true });
+  await page.screenshot({ path: "test-artifacts/smoke-workbench.png", fullPage: true });
+  console.log(
+    `navigation → first query: ${firstQueryMs.toFixed(0)} ms; ` +
+      `${server.requests.length} requests, ${(server.totalBytes() / 1e6).toFixed(1)} MB`,
+  );
+  await page.close();
+});
+
+test("every page renders under the base path without errors", async () => {
+  const watch = await watchContext(browser.context);
+  const page = await browser.context.newPage();
+  for (const path of ["", "workbench", "history", "quality"]) {
+    await page.goto(`${server.url}${path}`);
+    await page.locator("#observablehq-main h1").first().waitFor();
+    // Sidebar links must stay under the base path (Framework makes them relative).
+    for (const href of await page.locator("#observablehq-sidebar a[href]").evaluateAll((as) =>
+      as.map((a) => (a as HTMLAnchorElement).href),
+    )) {
+      assert.ok(href.startsWith(server.url), `sidebar link outside base: ${href}`);
+    }
+  }
+  assert.deepEqual(watch.offOrigin, []);
+  assert.deepEqual(watch.errors, []);
+  await page.close();
+});
