@@ -75,15 +75,19 @@ export function formatLocation(loc: FtpLocation, ...subPath: string[]): string {
 }
 
 /**
- * Best-effort redaction for strings that may not even parse: drops anything between the first
- * ":" of the userinfo and the "@", so `ftp://u:secret@h/p` becomes `ftp://u@h/p`.
+ * Best-effort redaction for strings that may not even parse: keeps only the user name between
+ * "scheme://" and the LAST "@" (a password may itself contain "@" or "/"), so
+ * `ftp://u:se@cret@h/p` becomes `ftp://u@h/p`. Over-redacting a path with "@" in it is acceptable.
  */
 export function redactUrl(raw: string): string {
   const oneLine = raw.replace(/[\r\n\t]+/g, " ");
-  return oneLine.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i, (_m, scheme: string, userinfo: string) => {
-    const user = userinfo.split(":")[0];
-    return `${scheme}${user}@`;
-  });
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/i.exec(oneLine);
+  if (!m) return oneLine.includes("@") ? "<unparsable URL>" : oneLine;
+  const [, scheme, rest] = m as unknown as [string, string, string];
+  const at = rest.lastIndexOf("@");
+  if (at === -1) return oneLine;
+  const userinfo = rest.slice(0, at);
+  return `${scheme}${userinfo.split(":")[0]}${rest.slice(at)}`;
 }
 
 /**

@@ -1,0 +1,103 @@
+/**
+ * `strata`: the command line over the ETL library. Expected failures (bad input, refused
+ * dumps, a held lock) print one line `strata: <reason>` and exit 1; usage errors exit 2.
+ */
+import { parseArgs } from "node:util";
+import { StrataError } from "./errors.ts";
+import { warehouseDir } from "./warehouse/paths.ts";
+
+const usage = `usage:
+  strata ingest vendor <dir|ftp-url> --date YYYY-MM-DD [--warehouse DIR] [--wait SECONDS]
+  strata ingest internal <dir> [--warehouse DIR] [--wait SECONDS]
+  strata answers [--json] [--all] [--warehouse DIR]
+  strata generate <out-dir> --scale N --nights K [--seed S]
+  strata status [--warehouse DIR]
+  strata build [--warehouse DIR]   (ETL from the configured data, then the site into dist/)`;
+
+class UsageError extends Error {}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      date: { type: "string" },
+      warehouse: { type: "string" },
+      wait: { type: "string" },
+      json: { type: "boolean" },
+      all: { type: "boolean" },
+      scale: { type: "string" },
+      nights: { type: "string" },
+      seed: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [verb, ...rest] = positionals;
+  if (values.help || !verb) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const warehouse = warehouseDir(values.warehouse);
+  const waitMs = values.wait ? Number(values.wait) * 1000 : 0;
+  switch (verb) {
+    case "ingest": {
+      const [kind, source] = rest;
+      if (!source) throw new UsageError(`ingest ${kind ?? ""}: missing <dir>`);
+      if (kind === "vendor") {
+        if (!values.date) throw new UsageError("ingest vendor: --date YYYY-MM-DD is required");
+        const { ingestVendor } = await import("./vendor/source.ts");
+        const report = await ingestVendor({ warehouse, source, date: values.date, waitMs, log });
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+      } else if (kind === "internal") {
+        const { ingestInternal } = await import("./internal/ingest.ts");
+        const report = await ingestInternal({ warehouse, dir: source, waitMs, log });
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+      } else throw new UsageError(`ingest: unknown source kind ${kind} (vendor or internal)`);
+      return;
+    }
+    case "answers": {
+      const { computeAnswers, formatAnswers } = await import("./questions/answers.ts");
+      const answers = await computeAnswers(warehouse);
+      process.stdout.write(values.json ? `${JSON.stringify(values.all ? answers : answers.primary)}\n` : formatAnswers(answers));
+      return;
+    }
+    case "generate": {
+      const [out] = rest;
+      if (!out) throw new UsageError("generate: missing <out-dir>");
+      const scale = Number(values.scale ?? "1");
+      const nights = Number(values.nights ?? "1");
+      if (!(scale > 0) || !Number.isInteger(nights) || nights < 1) throw new UsageError("generate: --scale must be > 0 and --nights a whole number ≥ 1");
+      const { generate } = await import("./generate/index.ts");
+      const summary = await generate({ outDir: out, scale, nights, seed: values.seed === undefined ? 1 : Number(values.seed) });
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      return;
+    }
+    case "status": {
+      const { readManifest } = await import("./warehouse/manifest.ts");
+      const m = readManifest(warehouse);
+      process.stdout.write(`${JSON.stringify({ warehouse, version: m.version, publishedAt: m.publishedAt, vendorNights: m.vendorNights.map((n) => n.date), internalExtract: m.internalExtract?.loadedAt ?? null, tables: Object.keys(m.tables) }, null, 2)}\n`);
+      return;
+    }
+    case "build": {
+      const { buildAll } = await import("./build.ts");
+      await buildAll({ warehouse: values.warehouse ? warehouse : undefined, log });
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command ${verb}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof StrataError) {
+    process.stderr.write(`strata: ${error.message}\n`);
+    process.exit(1);
+  }
+  if (error instanceof UsageError || (error as NodeJS.ErrnoException)?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    process.stderr.write(`strata: ${(error as Error).message}\n${usage}\n`);
+    process.exit(2);
+  }
+  throw error;
+});

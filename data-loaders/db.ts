@@ -1,0 +1,64 @@
+/**
+ * A thin wrapper over @duckdb/node-api: one in-memory DuckDB per run, with our SQL macros loaded.
+ * SQL lives in .sql files; values reach it through `SET VARIABLE` (getvariable() in the SQL),
+ * never through string concatenation.
+ */
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export type Row = Record<string, unknown>;
+
+export class Db {
+  private constructor(private readonly instance: DuckDBInstance, readonly conn: DuckDBConnection) {}
+
+  /** Opens an in-memory database; `tempDir` is where DuckDB spills when the memory limit is hit. */
+  static async open(opts: { memoryLimit?: string; tempDir?: string; threads?: number } = {}): Promise<Db> {
+    const config: Record<string, string> = { memory_limit: opts.memoryLimit ?? "3GB" };
+    if (opts.tempDir) config.temp_directory = opts.tempDir;
+    if (opts.threads) config.threads = String(opts.threads);
+    const instance = await DuckDBInstance.create(":memory:", config);
+    const db = new Db(instance, await instance.connect());
+    await db.runFile(sqlPath("macros.sql"));
+    return db;
+  }
+
+  async run(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+
+  /** Runs a query and returns its rows as plain JS values (BIGINT as number, dates as strings). */
+  async all<T = Row>(sql: string): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  /** Runs every statement of a .sql file. */
+  async runFile(path: string): Promise<void> {
+    await this.conn.run(readFileSync(path, "utf8"));
+  }
+
+  async setVariables(vars: Record<string, string | number | boolean | null>): Promise<void> {
+    for (const [name, value] of Object.entries(vars)) {
+      await this.run(`SET VARIABLE ${name} = ${sqlLiteral(value)}`);
+    }
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** A SQL literal for a JS value; the one place values are written into SQL text. */
+export function sqlLiteral(value: string | number | boolean | null | string[]): string {
+  if (value === null) return "NULL";
+  if (Array.isArray(value)) return `[${value.map(sqlLiteral).join(", ")}]`;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Absolute path of a file in data-loaders/sql (or a subfolder given as a relative path). */
+export function sqlPath(relative: string): string {
+  return fileURLToPath(new URL(`./sql/${relative}`, import.meta.url));
+}

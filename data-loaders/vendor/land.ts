@@ -1,0 +1,71 @@
+/**
+ * The landing zone: every vendor night's raw files, kept byte for byte in
+ * `<warehouse>/landing/vendor/<date>/` with a manifest. Landed files are never overwritten:
+ * landing the same drop again is a no-op, a different file for a landed date is refused.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { StrataError } from "../errors.ts";
+import { fsyncPath } from "../warehouse/fsync.ts";
+import { landingNight, landingRoot } from "../warehouse/paths.ts";
+import type { FileRef } from "../warehouse/manifest.ts";
+
+export const vendorFiles = ["authors.json", "books.json", "reviews.json"] as const;
+
+const landedFile = z.object({
+  name: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+  format: z.string(),
+  records: z.number(),
+});
+const landingManifest = z.object({ date: z.string(), landedAt: z.string(), source: z.string(), files: z.array(landedFile) });
+export type LandedFile = z.infer<typeof landedFile>;
+export type LandingManifest = z.infer<typeof landingManifest>;
+
+/** The landing manifest of a date, or null when nothing landed for it. */
+export function readLanding(warehouse: string, date: string): LandingManifest | null {
+  const path = join(landingNight(warehouse, date), "manifest.json");
+  if (!existsSync(path)) return null;
+  return landingManifest.parse(JSON.parse(readFileSync(path, "utf8")));
+}
+
+/** Refuses a drop whose files differ from what already landed for its date. */
+export function checkAgainstLanded(warehouse: string, date: string, files: FileRef[]): LandingManifest | null {
+  const landed = readLanding(warehouse, date);
+  if (!landed) return null;
+  for (const file of files) {
+    const before = landed.files.find((f) => f.name === file.name);
+    if (!before || before.sha256 !== file.sha256) {
+      throw new StrataError(
+        `${join(landingNight(warehouse, date), file.name)}: a different ${file.name} already landed for ${date} ` +
+          `(sha256 ${before?.sha256.slice(0, 12) ?? "none"} landed, ${file.sha256.slice(0, 12)} offered); raw data is never overwritten`,
+      );
+    }
+  }
+  return landed;
+}
+
+/**
+ * Copies a validated drop into the landing zone: into a hidden folder first, fsynced, then one
+ * rename, so the dated folder appears whole or not at all. Returns its manifest.
+ */
+export function landDrop(warehouse: string, date: string, sourceDir: string, source: string, files: LandedFile[]): LandingManifest {
+  const existing = readLanding(warehouse, date);
+  if (existing) return existing;
+  const root = landingRoot(warehouse);
+  const incoming = join(root, `.incoming-${date}-${process.pid}`);
+  mkdirSync(incoming, { recursive: true });
+  for (const file of files) {
+    copyFileSync(join(sourceDir, file.name), join(incoming, file.name));
+    fsyncPath(join(incoming, file.name));
+  }
+  const manifest: LandingManifest = { date, landedAt: new Date().toISOString(), source, files };
+  writeFileSync(join(incoming, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  fsyncPath(join(incoming, "manifest.json"));
+  fsyncPath(incoming);
+  renameSync(incoming, landingNight(warehouse, date));
+  fsyncPath(root);
+  return manifest;
+}

@@ -1,0 +1,134 @@
+/**
+ * Derives, from one zod schema, what DuckDB needs to read and check a whole file in SQL:
+ * the `columns` struct for `read_json`/`read_csv` and one CASE expression that returns the first
+ * reason a record breaks the schema (NULL when it is valid).
+ *
+ * Why: zod is the single definition of each format, but checking gigabytes record by record in
+ * JavaScript is two orders of magnitude too slow. The schema is translated through zod's own
+ * JSON Schema export, so the translation only depends on zod's public API.
+ *
+ * Scalars are read as VARCHAR and checked with TRY_CAST, so a wrong type in one record
+ * quarantines that record instead of failing the whole file. Known leniency (documented in
+ * docs/validation.md): a JSON string whose text is a valid number passes a number field, and a
+ * missing key reads as null.
+ */
+import { z } from "zod";
+
+type JsonSchema = {
+  type?: string | string[];
+  anyOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  enum?: unknown[];
+  const?: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+};
+
+export type RecordCheck = { bad: string; reason: string };
+export type SqlShape = {
+  /** DuckDB type of every top-level field, e.g. {metadata: "STRUCT(name VARCHAR)"}. */
+  columns: Record<string, string>;
+  /** Checks in the order a reader would meet them; the first failing one is the reason. */
+  checks: RecordCheck[];
+};
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** Splits `anyOf: [X, {type: null}]` and `type: [X, "null"]` into (X, nullable). */
+function unwrapNullable(schema: JsonSchema): { inner: JsonSchema; nullable: boolean } {
+  if (schema.anyOf) {
+    const rest = schema.anyOf.filter((s) => s.type !== "null");
+    if (rest.length === 1) return { inner: rest[0], nullable: rest.length < schema.anyOf.length };
+    // A union of several non-null types is read as text and not checked further.
+    return { inner: { type: "string" }, nullable: rest.length < schema.anyOf.length };
+  }
+  if (Array.isArray(schema.type)) {
+    const types = schema.type.filter((t) => t !== "null");
+    const nullable = types.length < schema.type.length;
+    return { inner: { ...schema, type: types.length === 1 ? types[0] : "string" }, nullable };
+  }
+  return { inner: schema, nullable: false };
+}
+
+function walk(schema: JsonSchema, expr: string, path: string, checks: RecordCheck[]): string {
+  const { inner, nullable } = unwrapNullable(schema);
+  if (!nullable) checks.push({ bad: `${expr} IS NULL`, reason: `${path}: required` });
+  switch (inner.type) {
+    case "object": {
+      const childChecks: RecordCheck[] = [];
+      const fields = Object.entries(inner.properties ?? {})
+        .filter(([, s]) => s.type !== "null") // always-null fields carry nothing to read
+        .map(([name, s]) => `${ident(name)} ${walk(s, `${expr}.${ident(name)}`, `${path}.${name}`, childChecks)}`);
+      // a null object that may be null has no fields to complain about
+      for (const c of childChecks) checks.push(nullable ? { bad: `${expr} IS NOT NULL AND (${c.bad})`, reason: c.reason } : c);
+      return `STRUCT(${fields.join(", ")})`;
+    }
+    case "array": {
+      if (inner.minItems !== undefined) checks.push({ bad: `len(${expr}) < ${inner.minItems}`, reason: `${path}: fewer than ${inner.minItems} items` });
+      if (inner.maxItems !== undefined) checks.push({ bad: `len(${expr}) > ${inner.maxItems}`, reason: `${path}: more than ${inner.maxItems} items` });
+      const itemChecks: RecordCheck[] = [];
+      const itemType = walk(inner.items ?? { type: "string" }, "item", `${path}[]`, itemChecks);
+      for (const c of itemChecks) {
+        checks.push({ bad: `list_bool_or(list_transform(${expr}, item -> coalesce(${c.bad}, false)))`, reason: c.reason });
+      }
+      return `${itemType}[]`;
+    }
+    case "integer":
+    case "number": {
+      const cast = inner.type === "integer" ? "BIGINT" : "DOUBLE";
+      const what = inner.type === "integer" ? "an integer" : "a number";
+      checks.push({ bad: `${expr} IS NOT NULL AND TRY_CAST(${expr} AS ${cast}) IS NULL`, reason: `${path}: expected ${what}` });
+      const n = `TRY_CAST(${expr} AS DOUBLE)`;
+      if (inner.minimum !== undefined) checks.push({ bad: `${n} < ${inner.minimum}`, reason: `${path}: below ${inner.minimum}` });
+      if (inner.exclusiveMinimum !== undefined) checks.push({ bad: `${n} <= ${inner.exclusiveMinimum}`, reason: `${path}: not above ${inner.exclusiveMinimum}` });
+      if (inner.maximum !== undefined) checks.push({ bad: `${n} > ${inner.maximum}`, reason: `${path}: above ${inner.maximum}` });
+      if (inner.exclusiveMaximum !== undefined) checks.push({ bad: `${n} >= ${inner.exclusiveMaximum}`, reason: `${path}: not below ${inner.exclusiveMaximum}` });
+      return "VARCHAR";
+    }
+    case "boolean":
+      checks.push({ bad: `${expr} IS NOT NULL AND TRY_CAST(${expr} AS BOOLEAN) IS NULL`, reason: `${path}: expected a boolean` });
+      return "VARCHAR";
+    default: {
+      // strings, and anything zod exports without a single type, are read as text
+      if (inner.minLength !== undefined) checks.push({ bad: `length(${expr}) < ${inner.minLength}`, reason: `${path}: shorter than ${inner.minLength}` });
+      if (inner.maxLength !== undefined) checks.push({ bad: `length(${expr}) > ${inner.maxLength}`, reason: `${path}: longer than ${inner.maxLength}` });
+      if (inner.pattern !== undefined) checks.push({ bad: `NOT regexp_full_match(${expr}, ${sqlString(inner.pattern)})`, reason: `${path}: does not match ${inner.pattern}` });
+      const allowed = inner.enum ?? (inner.const !== undefined ? [inner.const] : undefined);
+      if (allowed) checks.push({ bad: `${expr} NOT IN (${allowed.map((v) => sqlString(String(v))).join(", ")})`, reason: `${path}: not one of ${allowed.join("|")}` });
+      return "VARCHAR";
+    }
+  }
+}
+
+/** Translates an object schema; costs one walk of the schema, nothing per record. */
+export function sqlShapeOf(schema: z.ZodObject): SqlShape {
+  const json = z.toJSONSchema(schema, { unrepresentable: "throw" }) as JsonSchema;
+  const columns: Record<string, string> = {};
+  const checks: RecordCheck[] = [];
+  for (const [name, field] of Object.entries(json.properties ?? {})) {
+    if (field.type === "null") continue;
+    columns[name] = walk(field, ident(name), name, checks);
+  }
+  return { columns, checks };
+}
+
+/** `read_json(..., columns = {...})` argument for a shape. */
+export function columnsArgument(shape: SqlShape): string {
+  return `{${Object.entries(shape.columns).map(([k, t]) => `${sqlString(k)}: ${sqlString(t)}`).join(", ")}}`;
+}
+
+/** A CASE expression giving the first broken rule of a record, or NULL. */
+export function reasonExpression(shape: SqlShape): string {
+  if (shape.checks.length === 0) return "NULL::VARCHAR";
+  return `CASE ${shape.checks.map((c) => `WHEN ${c.bad} THEN ${sqlString(c.reason)}`).join(" ")} ELSE NULL END`;
+}
