@@ -150,7 +150,7 @@ async function fetchOnce(ctx: AttemptContext): Promise<void> {
       user: loc.user,
       password: ctx.password,
       secure: loc.protocol === "ftps",
-      secureOptions: loc.protocol === "ftps" ? { rejectUnauthorized: !ctx.insecureTls, servername: loc.host } : undefined,
+      secureOptions: loc.protocol === "ftps" ? { rejectUnauthorized: !ctx.insecureTls } : undefined,
     });
     const dir = [loc.path, ctx.folder].filter((p) => p !== "").join("/");
     try {
