@@ -46,6 +46,40 @@ test("workbench runs a DuckDB query under a base path, fully offline", async () 
   await page.close();
 });
 
+test("query() cancels a long-running query and the connection stays usable", async () => {
+  const watch = await watchContext(browser.context);
+  const page = await browser.context.newPage();
+  await page.goto(`${server.url}workbench`);
+  await page.locator("#demo-result").waitFor({ timeout: 30_000 });
+  const outcome = await page.evaluate(async () => {
+    // Same module instance as the page's (same URL), hence the same DuckDB.
+    const href = document.querySelector<HTMLLinkElement>('link[rel=modulepreload][href*="components/duckdb"]')!.href;
+    const { openDuckDB, query } = await import(href);
+    const { conn } = await openDuckDB();
+    const controller = new AbortController();
+    const start = performance.now();
+    setTimeout(() => controller.abort(), 300);
+    let error = "none";
+    try {
+      await query(conn, "select sum(a.range * b.range) from range(1000000) a, range(100000) b", {
+        signal: controller.signal,
+      });
+    } catch (e) {
+      error = (e as Error).name;
+    }
+    const cancelledAfter = performance.now() - start;
+    const after = await query(conn, "select count(*)::integer as n from demo");
+    return { error, cancelledAfter, n: after.table.get(0).n };
+  });
+  assert.equal(outcome.error, "AbortError");
+  assert.ok(outcome.cancelledAfter < 5_000, `cancel took ${outcome.cancelledAfter} ms`);
+  assert.equal(outcome.n, 5);
+  assert.deepEqual(watch.offOrigin, []);
+  assert.deepEqual(watch.errors, []);
+  console.log(`cancelled after ${outcome.cancelledAfter.toFixed(0)} ms`);
+  await page.close();
+});
+
 test("every page renders under the base path without errors", async () => {
   const watch = await watchContext(browser.context);
   const page = await browser.context.newPage();
