@@ -5,7 +5,7 @@ import { cp, mkdir, mkdtemp, readFile } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import FtpSrv from "ftp-srv";
+import { FtpSrv } from "ftp-srv";
 
 export const SOURCE_NIGHT = "/work/shared/datasets/strider/vendor_v2_2022-02-26";
 export const FTP_USER = "vendor";
@@ -54,8 +54,8 @@ export async function startFtp(opts: FtpOptions): Promise<RunningFtp> {
     pasv_max: 60000,
     anonymous: false,
     tls: opts.tls ?? false,
-    log: quietLog as never,
-  });
+    log: quietLog,
+  } as ConstructorParameters<typeof FtpSrv>[0]);
   server.on("login", ({ connection, username, password }, resolve, reject) => {
     if (username !== FTP_USER || password !== FTP_PASSWORD) {
       reject(new Error(opts.echoPasswordOnFailure ? `bad password "${password}" for ${username}` : "Authentication failed"));
@@ -69,7 +69,8 @@ export async function startFtp(opts: FtpOptions): Promise<RunningFtp> {
     resolve({ root: opts.root });
   });
   await server.listen();
-  const port = (server.server.address() as net.AddressInfo).port;
+  // ftp-srv does not type its underlying net.Server; with port 0 it is the only way to learn the port.
+  const port = ((server as unknown as { server: net.Server }).server.address() as net.AddressInfo).port;
   return {
     port,
     close: async () => {

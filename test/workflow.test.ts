@@ -1,0 +1,110 @@
+// Structural checks of the nightly workflow: the order of steps is the safety argument
+// (state restored before ingest, saved only after a successful deploy), so it is tested.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import { parse } from "yaml";
+
+type Step = { name?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, unknown>; "continue-on-error"?: unknown };
+type Job = { steps: Step[]; env?: Record<string, string>; "continue-on-error"?: unknown };
+
+const wf = parse(readFileSync(new URL("../.github/workflows/nightly.yml", import.meta.url), "utf8"));
+// The YAML 1.1 quirk: a bare `on:` key may be read as boolean true by some parsers.
+const on = wf.on ?? wf[true as unknown as string];
+const jobs = Object.values(wf.jobs) as Job[];
+const steps = jobs.flatMap((j) => j.steps);
+
+function indexOf(what: string, pred: (s: Step) => boolean): number {
+  const i = steps.findIndex(pred);
+  assert.ok(i >= 0, `no step for: ${what}`);
+  return i;
+}
+const runs = (re: RegExp) => (s: Step) => typeof s.run === "string" && re.test(s.run);
+const uses = (prefix: string) => (s: Step) => typeof s.uses === "string" && s.uses.startsWith(prefix);
+
+const idx = {
+  checkout: indexOf("checkout", uses("actions/checkout@")),
+  setupNode: indexOf("setup-node", uses("actions/setup-node@")),
+  npmCi: indexOf("npm ci", runs(/^npm ci\b/m)),
+  chromium: indexOf("chromium", runs(/apt-get install -y chromium/)),
+  restore: indexOf("state restore", (s) => /^restore\b/i.test(s.name ?? "") && /state/i.test(s.name ?? "")),
+  ingest: indexOf("ingest vendor", runs(/npx strata ingest vendor /)),
+  test: indexOf("npm test", runs(/^npm test\b/m)),
+  build: indexOf("npm run build", runs(/^npm run build\b/m)),
+  upload: indexOf("upload-pages-artifact", uses("actions/upload-pages-artifact@")),
+  deploy: indexOf("deploy-pages", uses("actions/deploy-pages@")),
+  save: indexOf("state save", (s) => /^save\b/i.test(s.name ?? "") && /state/i.test(s.name ?? "")),
+};
+
+describe("nightly workflow", () => {
+  test("runs on a daily schedule after the 02:00 UTC delivery, and by hand", () => {
+    assert.ok(Array.isArray(on.schedule) && on.schedule.length > 0, "schedule missing");
+    const [minute, hour, dom, month, dow] = String(on.schedule[0].cron).trim().split(/\s+/);
+    assert.equal([dom, month, dow].join(" "), "* * *", "must run every day");
+    const at = Number(hour) * 60 + Number(minute);
+    assert.ok(at > 2 * 60 && at < 6 * 60, `cron ${on.schedule[0].cron} should be shortly after 02:00 UTC`);
+    assert.ok("workflow_dispatch" in on, "workflow_dispatch missing");
+  });
+
+  test("has the Pages permissions and a non-cancelling concurrency group", () => {
+    assert.equal(wf.permissions?.pages, "write");
+    assert.equal(wf.permissions?.["id-token"], "write");
+    assert.ok(typeof wf.concurrency?.group === "string" && wf.concurrency.group.length > 0);
+    assert.equal(wf.concurrency["cancel-in-progress"], false);
+  });
+
+  test("sets up Node 20 with the npm cache and installs with npm ci", () => {
+    const setup = steps[idx.setupNode]!;
+    assert.equal(String(setup.with?.["node-version"]), "20");
+    assert.equal(setup.with?.cache, "npm");
+    assert.ok(idx.checkout < idx.setupNode && idx.setupNode < idx.npmCi && idx.npmCi < idx.ingest);
+    assert.ok(idx.chromium < idx.test, "chromium must be installed before the tests");
+  });
+
+  test("restore -> ingest -> test -> build -> upload -> deploy -> save, in that order", () => {
+    const order = ["restore", "ingest", "test", "build", "upload", "deploy", "save"] as const;
+    for (let i = 1; i < order.length; i++) {
+      assert.ok(idx[order[i - 1]!] < idx[order[i]!], `${order[i - 1]} must come before ${order[i]}`);
+    }
+    assert.equal(idx.save, steps.length - 1, "saving the state is the very last step");
+  });
+
+  test("the state is saved only when everything before it succeeded", () => {
+    const save = steps[idx.save]!;
+    const cond = String(save.if ?? "success()");
+    assert.match(cond, /success\(\)/);
+    assert.doesNotMatch(cond, /always\(\)|failure\(\)|cancelled\(\)/);
+    for (const s of steps.slice(0, idx.save)) {
+      assert.ok(!s["continue-on-error"], `"${s.name}" must not continue on error: a failure has to stop the save`);
+      assert.doesNotMatch(String(s.if ?? ""), /always\(\)/, `"${s.name}" must not run regardless of failures`);
+    }
+    for (const j of jobs) assert.ok(!j["continue-on-error"]);
+  });
+
+  test("the ingest reads the FTP password from a secret through env, and nothing prints it", () => {
+    const ingest = steps[idx.ingest]!;
+    assert.equal(ingest.env?.STRATA_FTP_PASSWORD, "${{ secrets.STRATA_FTP_PASSWORD }}");
+    assert.match(ingest.run!, /--date\s/);
+    assert.match(ingest.run!, /"ftp:\/\/[^"]*@[^"]*\/vendor"/);
+    // Scoped to the one step that needs it, not the whole job or workflow.
+    assert.ok(!wf.env || !("STRATA_FTP_PASSWORD" in wf.env));
+    for (const j of jobs) assert.ok(!j.env || !("STRATA_FTP_PASSWORD" in j.env));
+    for (const s of steps) {
+      if (s !== ingest) assert.ok(!s.env || !("STRATA_FTP_PASSWORD" in s.env), `"${s.name}" does not need the password`);
+      const run = s.run ?? "";
+      assert.doesNotMatch(run, /STRATA_FTP_PASSWORD/, `"${s.name}" must not reference the password in its script`);
+      assert.doesNotMatch(run, /\$\{\{\s*secrets\./, `"${s.name}": pass secrets via env, not interpolated into the script`);
+      assert.doesNotMatch(run, /set -[a-z]*x|set -o xtrace/, `"${s.name}": xtrace would print expanded values`);
+    }
+  });
+
+  test("the build sees the warehouse location", () => {
+    const build = steps[idx.build]!;
+    const warehouse = build.env?.STRATA_WAREHOUSE ?? jobs[0]!.env?.STRATA_WAREHOUSE ?? wf.env?.STRATA_WAREHOUSE;
+    assert.equal(warehouse, "./warehouse");
+  });
+
+  test("the Pages artifact is the built dist/ folder", () => {
+    assert.equal(steps[idx.upload]!.with?.path, "dist");
+  });
+});
