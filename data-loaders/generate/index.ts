@@ -1,0 +1,247 @@
+/**
+ * Synthetic Strider-like data: K nightly vendor dumps (nested v2 JSON) plus the internal CSV
+ * extracts, in exactly the real files' shapes, with a truth file describing every night's changes.
+ *
+ * Layout written under `outDir`:
+ *   vendor/YYYY-MM-DD/{authors,books,reviews}.json   one folder per night (JSON arrays, no trailing newline)
+ *   internal/{movies,users,streams}.csv               once
+ *   generation.json                                   expected truth (see GenerationTruth)
+ *
+ * Cost: time linear in the bytes written (≈ 80–100 MB/s on one core), memory flat apart from
+ * 5 bytes per vendor index ever born (typed arrays holding each record's presence and version).
+ */
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { daysFromCivil, fmtDay } from "./random.ts";
+import { RATES, VENDOR_ENTITIES, World, csv, type VendorEntity } from "./records.ts";
+
+export { World, type VendorEntity } from "./records.ts";
+
+export interface GenerateOptions {
+  /** Output directory (created if missing; existing files of the same names are overwritten). */
+  outDir: string;
+  /** Linear size knob: 1 ≈ the real data (200 authors, 100 books, 500 reviews, 91 movies, 783 users, 9,652 streams). May be fractional. */
+  scale: number;
+  /** Number of consecutive nightly vendor dumps (≥ 1). */
+  nights: number;
+  /** PRNG seed (32-bit integer); same options → byte-identical output. Default 1. */
+  seed?: number;
+  /** Date of the first night, YYYY-MM-DD. Default "2022-03-01". */
+  startDate?: string;
+  /** Scale of the internal CSVs (movies, users, streams). Default: `scale`. Set it low (e.g. 1)
+   *  to make a ≥ 1 GB vendor night without also writing ~5 GB of streams. */
+  internalScale?: number;
+  /** Write the internal CSVs (default true). */
+  internal?: boolean;
+  /** Record the business keys in generation.json when an entity has fewer records than this. Default 5000. */
+  keyListLimit?: number;
+}
+
+export interface EntityChanges {
+  /** Records in the dump (for authors this includes all-null records). */
+  records: number;
+  /** Keys seen for the first time (every record on night 0). */
+  added: number;
+  /** Present the night before and tonight, with different content. */
+  updated: number;
+  /** Present the night before, absent tonight. */
+  deleted: number;
+  /** Absent the night before (deleted earlier), present again tonight. */
+  reappeared: number;
+  /** Of `reappeared`, how many came back with changed content. */
+  reappearedChanged: number;
+  /** Authors only: entirely-null records (they have no key and take no part in the changes). */
+  nullRecords?: number;
+  /** Business keys, only when the entity's universe is below `keyListLimit`. */
+  keys?: { added: string[]; updated: string[]; deleted: string[]; reappeared: string[] };
+}
+
+export interface NightTruth {
+  night: number;
+  date: string;
+  dir: string;
+  bytes: number;
+  authors: EntityChanges;
+  books: EntityChanges;
+  reviews: EntityChanges;
+}
+
+/** Contents of generation.json (deterministic: no timings). */
+export interface GenerationTruth {
+  generator: "strata-generate/1";
+  seed: number;
+  scale: number;
+  internalScale: number;
+  startDate: string;
+  keyDefinitions: Record<VendorEntity, string>;
+  rates: typeof RATES;
+  internal: { movies: number; users: number; streams: number; bytes: number } | null;
+  nights: NightTruth[];
+}
+
+export interface GenerationSummary extends GenerationTruth {
+  outDir: string;
+  truthFile: string;
+  totalBytes: number;
+  seconds: number;
+  mbPerSecond: number;
+}
+
+/** Buffered synchronous file writer: ~1 MB chunks, counts bytes. */
+class Out {
+  private fd: number;
+  private buf = "";
+  bytes = 0;
+  constructor(path: string) {
+    this.fd = openSync(path, "w");
+  }
+  write(s: string): void {
+    this.buf += s;
+    if (this.buf.length > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.buf) this.bytes += writeSync(this.fd, this.buf);
+    this.buf = "";
+  }
+  close(): number {
+    this.flush();
+    closeSync(this.fd);
+    return this.bytes;
+  }
+}
+
+const KEY_DEFS: Record<VendorEntity, string> = {
+  authors: "lower(trim(metadata.name))",
+  books: "lower(trim(name))",
+  reviews: "lower(books[0].metadata.title) || '|' || lower(movie title other than 'end') || '|' || content.text",
+};
+
+/**
+ * Writes the whole data set and returns its summary (also written, without timings, to
+ * outDir/generation.json). Time is linear in the output size; memory is O(vendor indices) bytes.
+ */
+export async function generate(opts: GenerateOptions): Promise<GenerationSummary> {
+  const t0 = performance.now();
+  const seed = (opts.seed ?? 1) >>> 0;
+  const scale = opts.scale;
+  const internalScale = opts.internalScale ?? scale;
+  const nights = Math.floor(opts.nights);
+  const startDate = opts.startDate ?? "2022-03-01";
+  const keyListLimit = opts.keyListLimit ?? 5000;
+  if (!(scale > 0) || !(internalScale > 0)) throw new RangeError(`scale must be > 0 (got ${scale}, ${internalScale})`);
+  if (!(nights >= 1) || nights > 366) throw new RangeError(`nights must be 1..366 (got ${opts.nights})`);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(startDate);
+  if (!m) throw new RangeError(`startDate must be YYYY-MM-DD (got ${startDate})`);
+  const day0 = daysFromCivil(+m[1], +m[2], +m[3]);
+  const world = new World(seed, scale, internalScale);
+  mkdirSync(opts.outDir, { recursive: true });
+
+  let internal: GenerationTruth["internal"] = null;
+  if (opts.internal !== false) internal = writeInternal(world, join(opts.outDir, "internal"));
+
+  // Per-index lifecycle state, advanced night by night: presence and version.
+  const state = {} as Record<VendorEntity, { present: Uint8Array; version: Uint16Array }>;
+  for (const e of VENDOR_ENTITIES) {
+    const n = world.universe(e, nights - 1);
+    state[e] = { present: new Uint8Array(n), version: new Uint16Array(n) };
+  }
+
+  const truth: NightTruth[] = [];
+  for (let k = 0; k < nights; k++) {
+    const date = fmtDay(day0 + k);
+    const dir = join(opts.outDir, "vendor", date);
+    mkdirSync(dir, { recursive: true });
+    const night: Partial<NightTruth> = { night: k, date, dir: `vendor/${date}`, bytes: 0 };
+    for (const e of VENDOR_ENTITIES) {
+      const ch = writeNight(world, e, k, state[e], join(dir, `${e}.json`), world.universe(e, nights - 1) < keyListLimit);
+      night.bytes! += ch.bytes;
+      night[e] = ch.changes;
+    }
+    truth.push(night as NightTruth);
+  }
+
+  const doc: GenerationTruth = {
+    generator: "strata-generate/1", seed, scale, internalScale, startDate, keyDefinitions: KEY_DEFS, rates: RATES, internal, nights: truth,
+  };
+  const truthFile = join(opts.outDir, "generation.json");
+  const tf = new Out(truthFile);
+  tf.write(JSON.stringify(doc, null, 1) + "\n");
+  tf.close();
+  const totalBytes = truth.reduce((s, n) => s + n.bytes, 0) + (internal?.bytes ?? 0);
+  const seconds = (performance.now() - t0) / 1000;
+  return { ...doc, outDir: opts.outDir, truthFile, totalBytes, seconds, mbPerSecond: totalBytes / 1e6 / Math.max(seconds, 1e-9) };
+}
+
+/**
+ * Advances every index of one entity to night k, writes the dump and classifies the changes.
+ * O(universe) time; strings are built per record and flushed in 1 MB chunks.
+ */
+function writeNight(
+  world: World, e: VendorEntity, k: number, st: { present: Uint8Array; version: Uint16Array }, path: string, withKeys: boolean,
+): { bytes: number; changes: EntityChanges } {
+  const out = new Out(path);
+  const prevU = k === 0 ? 0 : world.universe(e, k - 1);
+  const U = world.universe(e, k);
+  const ch: EntityChanges = { records: 0, added: 0, updated: 0, deleted: 0, reappeared: 0, reappearedChanged: 0 };
+  const keys = withKeys ? { added: [] as string[], updated: [] as string[], deleted: [] as string[], reappeared: [] as string[] } : undefined;
+  let nulls = 0;
+  out.write("[");
+  for (let i = 0; i < U; i++) {
+    const isNull = e === "authors" && world.isNullAuthor(i);
+    let kind: "added" | "updated" | "deleted" | "reappeared" | null = null;
+    if (i >= prevU) {
+      st.present[i] = 1;
+      st.version[i] = 0;
+      kind = "added";
+    } else if (!isNull) {
+      const u = world.lifeDraw(e, i, k);
+      if (st.present[i]) {
+        if (u < RATES.delete) { st.present[i] = 0; kind = "deleted"; }
+        else if (u < RATES.delete + RATES.update) { st.version[i]++; kind = "updated"; }
+      } else if (u < RATES.reappear) {
+        st.present[i] = 1;
+        kind = "reappeared";
+        if (world.lifeDraw(e, i, k, true) < RATES.reappearChanged) { st.version[i]++; ch.reappearedChanged++; }
+      }
+    }
+    if (st.present[i]) {
+      if (ch.records) out.write(",");
+      out.write(world.json(e, i, st.version[i]));
+      ch.records++;
+    }
+    if (isNull) { if (st.present[i]) nulls++; continue; }
+    if (kind) {
+      ch[kind]++;
+      keys?.[kind].push(world.key(e, i));
+    }
+  }
+  out.write("]");
+  if (e === "authors") ch.nullRecords = nulls;
+  if (keys) ch.keys = keys;
+  return { bytes: out.close(), changes: ch };
+}
+
+/** Writes movies.csv, users.csv and streams.csv. O(streams) time, O(movies) memory. */
+function writeInternal(world: World, dir: string): NonNullable<GenerationTruth["internal"]> {
+  mkdirSync(dir, { recursive: true });
+  const { movies, users, streams } = world.base;
+  let bytes = 0;
+  const titles: string[] = new Array(movies);
+  let o = new Out(join(dir, "movies.csv"));
+  o.write("title,duration_mins,original_language,size_mb\n");
+  for (let m = 0; m < movies; m++) {
+    titles[m] = csv(world.movieTitle(m));
+    o.write(world.movieCsv(m));
+  }
+  bytes += o.close();
+  o = new Out(join(dir, "users.csv"));
+  o.write("first_name,last_name,email\n");
+  for (let u = 0; u < users; u++) o.write(world.userCsv(u));
+  bytes += o.close();
+  o = new Out(join(dir, "streams.csv"));
+  o.write("movie_title,user_email,size_mb,start_at,end_at\n");
+  const title = (m: number) => titles[m];
+  for (let s = 0; s < streams; s++) o.write(world.streamCsv(s, title));
+  bytes += o.close();
+  return { movies, users, streams, bytes };
+}
