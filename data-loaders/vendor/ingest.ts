@@ -6,17 +6,18 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Db, sqlLiteral } from "../db.ts";
+import { Db, sqlLiteral, sqlPath } from "../db.ts";
 import { StrataError } from "../errors.ts";
 import { describeFile } from "../hash-file.ts";
 import { acquireLock } from "../warehouse/lock.ts";
 import { type Manifest, newTableFile, publish, readManifest, recover } from "../warehouse/manifest.ts";
+import { collectQuarantine, type LoadRow, startRunQuarantine, writeLoadRecords } from "../warehouse/loads.ts";
 import { scratchDir } from "../warehouse/paths.ts";
 import { readTable, writeParquet } from "../warehouse/write.ts";
 import { entityOf, detectFormat } from "./detect.ts";
 import type { Entity, VendorFormat } from "./formats.ts";
 import { checkAgainstLanded, landDrop, type LandedFile, vendorFiles } from "./land.ts";
-import { stageFile } from "./stage.ts";
+import { stageRecords } from "../stage.ts";
 import { fileURLToPath } from "node:url";
 
 export type EntityReport = {
@@ -74,7 +75,7 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
       const loadId = `vendor/${date}`;
       await db.run(`SET VARIABLE dump_date = DATE ${sqlLiteral(date)}`);
       await db.setVariables({ dump_id: loadId, load_id: loadId });
-      await db.run(`CREATE OR REPLACE TEMP TABLE night_quarantine (load_id VARCHAR, entity VARCHAR, source_file VARCHAR, record_index BIGINT, reason VARCHAR, record VARCHAR)`);
+      await startRunQuarantine(db);
       for (const [i, format] of formats.entries()) {
         const file = files[i];
         const report = await mergeEntity(db, warehouse, manifest, next, join(dir, file.name), format, date);
@@ -83,7 +84,12 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
         reports.push(report);
         landed.push({ ...file, format: format.format, records: report.recordsIn });
       }
-      await writeLoadRecords(db, warehouse, manifest, next, loadId, date, reports, landed);
+      const rows: LoadRow[] = reports.map((r, i) => ({
+        entity: r.entity, format: r.format, file: landed[i].name, sha256: landed[i].sha256, bytes: landed[i].bytes,
+        records_in: r.recordsIn, accepted: r.accepted, quarantined: r.quarantined, inserted: r.inserted,
+        updated: r.updated, deleted: r.deleted, reappeared: r.reappeared, unchanged: r.unchanged,
+      }));
+      await writeLoadRecords(db, warehouse, manifest, next, { loadId, source: "vendor", dataDate: date, label: `vendor-${date}`, rows });
       landDrop(warehouse, date, dir, opts.source ?? dir, landed);
       next.vendorNights.push({ date, mergedAt: new Date().toISOString(), files });
       const published = publish(warehouse, manifest, next);
@@ -103,11 +109,10 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
   const entity = entityOf(path);
   const table = historyTable(entity);
   await db.setVariables({ entity, source_file: path });
-  const recordsIn = await stageFile(db, path, format);
-  await db.run(`CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_${entity}`);
+  const recordsIn = await stageRecords(db, { path, kind: "json", schema: format.schema, what: `${format.format} ${entity} JSON` });
   await db.runFile(sql(`normalize_${entity}_${format.format}.sql`));
   await db.runFile(sql("record_hash.sql"));
-  await db.runFile(sql("split.sql"));
+  await db.runFile(sqlPath("split.sql"));
 
   const files = manifest.tables[table] ?? [];
   const currentFile = files.find((f) => f.includes("/current-"));
@@ -127,7 +132,7 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
   // a night that closes nothing adds no file, so quiet nights do not pile up empty files
   if (closing > 0) await writeParquet(db, warehouse, closed, "SELECT * FROM closed_tonight ORDER BY business_key");
   next.tables[table] = [...files.filter((f) => f !== currentFile), ...(closing > 0 ? [closed] : []), nextCurrent];
-  await db.run(`INSERT INTO night_quarantine SELECT * FROM quarantined`);
+  await collectQuarantine(db);
 
   const counts = Object.fromEntries(
     (await db.all<{ change: string; n: number }>(`SELECT change, count(*)::INTEGER AS n FROM merge_changes GROUP BY change`)).map((r) => [r.change, r.n]),
@@ -150,27 +155,4 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
     reappeared: counts.reappeared ?? 0,
     unchanged: counts.unchanged ?? 0,
   };
-}
-
-/** Appends this night's quarantine and load counts, one immutable file each. */
-async function writeLoadRecords(db: Db, warehouse: string, manifest: Manifest, next: Manifest, loadId: string, date: string, reports: EntityReport[], landed: LandedFile[]): Promise<void> {
-  const label = `vendor-${date}`;
-  const quarantineFile = newTableFile(manifest, "quarantine", label);
-  await writeParquet(db, warehouse, quarantineFile, "SELECT * FROM night_quarantine ORDER BY entity, record_index");
-  next.tables.quarantine = [...(manifest.tables.quarantine ?? []), quarantineFile];
-
-  const rows = reports.map((r, i) => ({
-    entity: r.entity, format: r.format, file: landed[i].name, sha256: landed[i].sha256, bytes: landed[i].bytes,
-    records_in: r.recordsIn, accepted: r.accepted, quarantined: r.quarantined, inserted: r.inserted,
-    updated: r.updated, deleted: r.deleted, reappeared: r.reappeared, unchanged: r.unchanged,
-  }));
-  await db.setVariables({ load_rows: JSON.stringify(rows), load_id: loadId });
-  await db.run(`SET VARIABLE load_date = DATE ${sqlLiteral(date)}`);
-  const loadsFile = newTableFile(manifest, "loads", label);
-  await writeParquet(db, warehouse, loadsFile, `
-    SELECT getvariable('load_id') AS load_id, 'vendor' AS source, getvariable('load_date') AS data_date,
-           now()::TIMESTAMP AS loaded_at, r.*
-    FROM (SELECT unnest(from_json(getvariable('load_rows'),
-      '[{"entity":"VARCHAR","format":"VARCHAR","file":"VARCHAR","sha256":"VARCHAR","bytes":"BIGINT","records_in":"BIGINT","accepted":"BIGINT","quarantined":"BIGINT","inserted":"BIGINT","updated":"BIGINT","deleted":"BIGINT","reappeared":"BIGINT","unchanged":"BIGINT"}]'), recursive := true)) r`);
-  next.tables.loads = [...(manifest.tables.loads ?? []), loadsFile];
 }

@@ -1,0 +1,13 @@
+-- movies.csv → movies, one row per title; title_key matches vendor reviews' movie_key.
+CREATE OR REPLACE TEMP TABLE normalized AS
+SELECT
+    record_index,
+    norm_key(title)                   AS business_key,
+    title,
+    norm_key(title)                   AS title_key,
+    CAST(duration_mins AS INTEGER)    AS duration_mins,
+    original_language,
+    CAST(size_mb AS DOUBLE)           AS size_mb,
+    NULL::VARCHAR                     AS reason
+FROM raw
+WHERE reason IS NULL;

@@ -1,0 +1,22 @@
+-- streams.csv → streams. Each timestamp becomes its UTC instant and its local wall-clock time as
+-- plain TIMESTAMPs, with the offset beside them, so no question needs TIMESTAMPTZ (or ICU).
+-- A stream has no key in the extract: its position in the file is its id.
+CREATE OR REPLACE TEMP TABLE normalized AS
+SELECT
+    record_index,
+    CAST(record_index AS VARCHAR)     AS business_key,
+    record_index                      AS stream_id,
+    movie_title,
+    norm_key(movie_title)             AS movie_key,
+    lower(trim(user_email))           AS user_key,
+    trim(user_email)                  AS user_email,
+    CAST(size_mb AS DOUBLE)           AS size_mb,
+    utc_of(start_at)                  AS start_utc,
+    local_of(start_at)                AS start_local,
+    offset_minutes_of(start_at)       AS start_offset_minutes,
+    utc_of(end_at)                    AS end_utc,
+    local_of(end_at)                  AS end_local,
+    offset_minutes_of(end_at)         AS end_offset_minutes,
+    CASE WHEN utc_of(end_at) < utc_of(start_at) THEN 'end_at: before start_at' END AS reason
+FROM raw
+WHERE reason IS NULL;
