@@ -241,7 +241,10 @@ function writeInternal(world: World, dir: string): NonNullable<GenerationTruth["
   o = new Out(join(dir, "streams.csv"));
   o.write("movie_title,user_email,size_mb,start_at,end_at\n");
   const title = (m: number) => titles[m];
-  for (let s = 0; s < streams; s++) o.write(world.streamCsv(s, title));
+  // E-mails are cached while that costs < ~100 MB; beyond, each stream recomputes its user's e-mail.
+  const emails = users <= 1_500_000 ? Array.from({ length: users }, (_, u) => world.email(u)) : null;
+  const email = emails ? (u: number) => emails[u] : (u: number) => world.email(u);
+  for (let s = 0; s < streams; s++) o.write(world.streamCsv(s, title, email));
   bytes += o.close();
   return { movies, users, streams, bytes };
 }

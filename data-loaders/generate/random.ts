@@ -113,10 +113,17 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   return Math.floor(Date.UTC(y, m - 1, d) / 86400000);
 }
 
-/** "YYYY-MM-DD" for days since the epoch. */
+const dayCache = new Map<number, string>();
+/** "YYYY-MM-DD" for days since the epoch (memoised; the cache is bounded). */
 export function fmtDay(days: number): string {
-  const [y, m, d] = civilFromDays(days);
-  return `${y}-${P2[m]}-${P2[d]}`;
+  let s = dayCache.get(days);
+  if (s === undefined) {
+    const [y, m, d] = civilFromDays(days);
+    s = `${y}-${P2[m]}-${P2[d]}`;
+    if (dayCache.size > 50000) dayCache.clear();
+    dayCache.set(days, s);
+  }
+  return s;
 }
 
 /**

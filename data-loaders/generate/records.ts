@@ -219,7 +219,7 @@ export class World {
     const r = this.r.reset(this.seed, Tag.Author, i, 0);
     const birth = daysFromCivil(1920, 1, 1) + r.int(31400); // 1920 .. 2005
     let died: number | null = r.next() < 0.11 ? null : birth + r.range(20 * 365, 95 * 365);
-    let nat = r.next() < 0.03 ? SINGAPOREANS : r.int(DEMONYMS.length);
+    let nat = r.next() < 0.03 || i % 37 === 1 ? SINGAPOREANS : r.int(DEMONYMS.length); // ≥ 1 Singaporean at any scale
     const dummyFirst = r.next() < 0.6;
     for (let k = 1; k <= v; k++) {
       const u = this.r.reset(this.seed, Tag.AuthorUpd, i, k);
@@ -294,7 +294,7 @@ export class World {
     return `${FIRST_NAMES[r.int(F)]},${LAST_NAMES[r.int(L)]},${this.email(u)}\n`;
   }
   /** Every 211th stream (from the 8th) is Unforgiven on Christmas morning, overlapping 07:00–12:00 local. */
-  streamCsv(s: number, movieTitleCsv: (m: number) => string): string {
+  streamCsv(s: number, movieTitleCsv: (m: number) => string, email: (u: number) => string): string {
     const r = this.r.reset(this.seed, Tag.Stream, s, 0);
     const user = r.int(this.base.users);
     let movie: number, start: number, dur: number;
@@ -308,6 +308,6 @@ export class World {
       dur = 10000 + Math.floor(r.next() * (DAY_MS - 10000));
     }
     const size = this.movieSize[movie] * (0.02 + 1.55 * r.next());
-    return `${movieTitleCsv(movie)},${this.email(user)},${size},${fmtTs(start, 60)},${fmtTs(start + dur, 60)}\n`;
+    return `${movieTitleCsv(movie)},${email(user)},${size},${fmtTs(start, 60)},${fmtTs(start + dur, 60)}\n`;
   }
 }

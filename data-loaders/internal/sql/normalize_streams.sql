@@ -4,7 +4,7 @@
 CREATE OR REPLACE TEMP TABLE normalized AS
 SELECT
     record_index,
-    CAST(record_index AS VARCHAR)     AS business_key,
+    record_index                      AS business_key,
     record_index                      AS stream_id,
     movie_title,
     norm_key(movie_title)             AS movie_key,

@@ -1,0 +1,64 @@
+/**
+ * The build's ETL: make sure the warehouse holds every vendor night and the internal extract
+ * of the configured data, merging only what is new. Every data loader calls `ensureWarehouse`
+ * first; the warehouse lock serialises them, and each finds the work already done but the first.
+ *
+ * Data source: env STRATA_DATA, a folder holding vendor nights as dated folders (`vendor/2022-03-01/`,
+ * or `vendor_v1_2022-01-14/` as in the real data set) and `internal/` with the CSV extracts.
+ * Unset, the build generates the embedded demo data set (deterministic) and uses that.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { StrataError } from "../errors.ts";
+import { generate } from "../generate/index.ts";
+import { ingestInternal } from "../internal/ingest.ts";
+import { ingestVendorNight } from "../vendor/ingest.ts";
+import { warehouseDir } from "../warehouse/paths.ts";
+
+/** The demo data set: small, several nights of updates, deletions and reappearances. */
+export const demoData = { scale: 1, nights: 7, seed: 20211201 } as const;
+const demoDir = () => resolve(".tmp", `demo-data-s${demoData.scale}-n${demoData.nights}-seed${demoData.seed}`);
+
+export type VendorNightDir = { date: string; dir: string };
+
+/** Dated vendor folders under `dataDir` and `dataDir/vendor`, oldest first. */
+export function vendorNights(dataDir: string): VendorNightDir[] {
+  const roots = [dataDir, join(dataDir, "vendor")].filter((d) => existsSync(d) && statSync(d).isDirectory());
+  const nights = roots.flatMap((root) =>
+    readdirSync(root)
+      .map((name) => ({ name, date: /(\d{4}-\d{2}-\d{2})$/.exec(name)?.[1] }))
+      .filter((e): e is { name: string; date: string } => e.date !== undefined && statSync(join(root, e.name)).isDirectory())
+      .map((e) => ({ date: e.date, dir: join(root, e.name) })),
+  );
+  return nights.sort((a, b) => a.date.localeCompare(b.date));
+}
+
+/** The data folder the build reads: STRATA_DATA, or the demo data set (generated on first use). */
+export async function dataDir(log: (line: string) => void): Promise<string> {
+  const configured = process.env.STRATA_DATA;
+  if (configured) {
+    if (!existsSync(configured)) throw new StrataError(`STRATA_DATA=${configured}: no such folder`);
+    return resolve(configured);
+  }
+  const dir = demoDir();
+  if (!existsSync(join(dir, "generation.json"))) {
+    log(`generating the demo data set into ${dir}`);
+    await generate({ outDir: dir, ...demoData });
+  }
+  return dir;
+}
+
+/** Ingests whatever of the data source the warehouse lacks; returns the warehouse path. Cost: hashing the source files when nothing is new. */
+export async function ensureWarehouse(opts: { warehouse?: string; log?: (line: string) => void } = {}): Promise<string> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const warehouse = warehouseDir(opts.warehouse);
+  const source = await dataDir(log);
+  const nights = vendorNights(source);
+  if (nights.length === 0) throw new StrataError(`${source}: no vendor nights (dated folders such as vendor/2022-03-01/)`);
+  const waitMs = 10 * 60_000; // other loaders of the same build may hold the lock meanwhile
+  for (const night of nights) await ingestVendorNight({ warehouse, dir: night.dir, date: night.date, waitMs, log });
+  const internal = join(source, "internal");
+  if (!existsSync(internal)) throw new StrataError(`${source}: no internal/ folder with users.csv, movies.csv, streams.csv`);
+  await ingestInternal({ warehouse, dir: internal, waitMs, log });
+  return warehouse;
+}
