@@ -9,6 +9,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { StrataError } from "../errors.ts";
 import { generate } from "../generate/index.ts";
 import { ingestInternal } from "../internal/ingest.ts";
@@ -17,7 +18,9 @@ import { warehouseDir } from "../warehouse/paths.ts";
 
 /** The demo data set: small, several nights of updates, deletions and reappearances. */
 export const demoData = { scale: 1, nights: 7, seed: 20211201 } as const;
-const demoDir = () => resolve(".tmp", `demo-data-s${demoData.scale}-n${demoData.nights}-seed${demoData.seed}`);
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+/** A cache of generated files, so it lives in the checkout whatever the working directory. */
+const demoDir = () => resolve(repoRoot, ".tmp", `demo-data-s${demoData.scale}-n${demoData.nights}-seed${demoData.seed}`);
 
 export type VendorNightDir = { date: string; dir: string };
 
