@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Db, sqlLiteral, sqlPath } from "../db.ts";
 import { StrataError } from "../errors.ts";
+import { failpoint } from "../failpoints.ts";
 import { describeFile } from "../hash-file.ts";
 import { acquireLock } from "../warehouse/lock.ts";
 import { type Manifest, newTableFile, publish, readManifest, recover } from "../warehouse/manifest.ts";
@@ -110,6 +111,7 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
   const table = historyTable(entity);
   await db.setVariables({ entity, source_file: path });
   const recordsIn = await stageRecords(db, { path, kind: "json", schema: format.schema, what: `${format.format} ${entity} JSON` });
+  failpoint("vendor:after-stage");
   await db.runFile(sql(`normalize_${entity}_${format.format}.sql`));
   await db.runFile(sql("record_hash.sql"));
   await db.runFile(sqlPath("split.sql"));
@@ -128,6 +130,7 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
   const nextCurrent = newTableFile(manifest, table, "current");
   const closed = newTableFile(manifest, table, `closed-${date}`);
   await writeParquet(db, warehouse, nextCurrent, "SELECT * FROM next_current ORDER BY business_key");
+  failpoint("vendor:after-write-parquet");
   const [{ closing }] = await db.all<{ closing: number }>(`SELECT count(*)::INTEGER AS closing FROM closed_tonight`);
   // a night that closes nothing adds no file, so quiet nights do not pile up empty files
   if (closing > 0) await writeParquet(db, warehouse, closed, "SELECT * FROM closed_tonight ORDER BY business_key");

@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFil
 import { join } from "node:path";
 import { z } from "zod";
 import { StrataError } from "../errors.ts";
+import { failpoint } from "../failpoints.ts";
 import { fsyncPath } from "../warehouse/fsync.ts";
 import { landingNight, landingRoot } from "../warehouse/paths.ts";
 import type { FileRef } from "../warehouse/manifest.ts";
@@ -67,5 +68,6 @@ export function landDrop(warehouse: string, date: string, sourceDir: string, sou
   fsyncPath(incoming);
   renameSync(incoming, landingNight(warehouse, date));
   fsyncPath(root);
+  failpoint("vendor:after-land");
   return manifest;
 }

@@ -2,6 +2,7 @@
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ingestVendorNight, type NightReport } from "./ingest.ts";
+import { failpoint } from "../failpoints.ts";
 
 export type VendorSourceOptions = { warehouse: string; source: string; date: string; waitMs?: number; log?: (line: string) => void };
 
@@ -12,6 +13,7 @@ export async function ingestVendor(opts: VendorSourceOptions): Promise<NightRepo
   const staging = mkdtempSync(join(opts.warehouse, ".download-"));
   try {
     await downloadNight({ url: opts.source, date: opts.date, destDir: staging, password: process.env.STRATA_FTP_PASSWORD, log: opts.log });
+    failpoint("vendor:after-download");
     return await ingestVendorNight({ ...opts, dir: staging, source: opts.source });
   } finally {
     rmSync(staging, { recursive: true, force: true });
