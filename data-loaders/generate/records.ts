@@ -54,7 +54,7 @@ class TitleSpace {
   private famousLc: Set<string>;
   private perm: AffinePerm;
   private gram: number;
-  constructor(seed: number, salt: number, pinned: string[], famous: string[], need: number, private kind: "book" | "movie") {
+  constructor(seed: number, salt: number, pinned: string[], famous: string[], private kind: "book" | "movie") {
     const sh = famous.slice();
     const r = new Rng().reset(seed, Tag.Shuffle, salt, 0);
     for (let i = sh.length - 1; i > 0; i--) {
@@ -64,16 +64,18 @@ class TitleSpace {
     this.famous = [...pinned, ...sh];
     this.famousLc = new Set(this.famous.map((t) => t.toLowerCase()));
     this.gram = 4 * TITLE_ADJECTIVES.length * TITLE_NOUNS.length;
-    const sequels = Math.max(1, Math.ceil(need / this.gram));
-    this.perm = new AffinePerm(this.gram * sequels, seed, Tag.Perm + salt);
+    this.perm = new AffinePerm(this.gram, seed, Tag.Perm + salt);
   }
   title(i: number): string {
     if (i < this.famous.length) return this.famous[i];
-    let j = this.perm.apply(i - this.famous.length);
+    // the grammar block is permuted; the block number (sequel) is not, so sequels only appear once a block is used up
+    const g = i - this.famous.length;
+    let j = this.perm.apply(g % this.gram);
+    const sequel = Math.floor(g / this.gram);
     const NA = TITLE_ADJECTIVES.length, NN = TITLE_NOUNS.length;
     const p = j % 4; j = Math.floor(j / 4);
     const a = j % NA; j = Math.floor(j / NA);
-    const n = j % NN; j = Math.floor(j / NN);
+    const n = j % NN;
     const n2 = TITLE_NOUNS[(a + n + 1) % NN] === TITLE_NOUNS[n] ? TITLE_NOUNS[(a + n + 2) % NN] : TITLE_NOUNS[(a + n + 1) % NN];
     let t: string;
     // patterns: (pattern, a, n) decode injectively; n2 is a function of (a, n) so it adds no ambiguity
@@ -81,7 +83,7 @@ class TitleSpace {
     else if (p === 1) t = `${TITLE_ADJECTIVES[a]} ${TITLE_NOUNS[n]}`;
     else if (p === 2) t = `The ${TITLE_NOUNS[n]} of the ${TITLE_ADJECTIVES[a]} ${n2}`;
     else t = this.kind === "movie" ? `${TITLE_NOUNS[n]}, ${TITLE_ADJECTIVES[a]} ${n2}` : `${TITLE_ADJECTIVES[a]} ${TITLE_NOUNS[n]} and ${n2}`;
-    if (j > 0) t += this.kind === "movie" ? ` ${j + 1}` : `: Book ${j + 1}`;
+    if (sequel > 0) t += this.kind === "movie" ? ` ${sequel + 1}` : `: Book ${sequel + 1}`;
     if (this.famousLc.has(t.toLowerCase())) t += " (Second Edition)";
     return t;
   }
@@ -123,15 +125,15 @@ export class World {
     };
     const room = (x: number) => 20 * x + 1000;
     this.authorSpace = F * L * Math.ceil(room(this.base.authors) / (F * L));
-    this.authorPerm = new AffinePerm(this.authorSpace, seed, Tag.Perm + Tag.Author);
+    this.authorPerm = new AffinePerm(F * L, seed, Tag.Perm + Tag.Author);
     this.textHigh = Math.ceil(room(this.base.reviews) / (W * W * W));
     this.textPerm = new AffinePerm(W * W * W * this.textHigh, seed, Tag.Perm + Tag.Review);
     this.emailBase = F * (2 * L + 1) * L * TLDS.length;
     const emailHigh = Math.ceil(room(this.base.users) / this.emailBase);
     if (emailHigh > L + 1) throw new RangeError("internal scale too large for the e-mail name space");
     this.emailPerm = new AffinePerm(this.emailBase * emailHigh, seed, Tag.Perm + Tag.User);
-    this.books = new TitleSpace(seed, Tag.Book, [], FAMOUS_BOOKS, room(this.base.books), "book");
-    this.movies = new TitleSpace(seed, Tag.Movie, PINNED_MOVIES, FAMOUS_MOVIES, room(2 * this.base.movies), "movie");
+    this.books = new TitleSpace(seed, Tag.Book, [], FAMOUS_BOOKS, "book");
+    this.movies = new TitleSpace(seed, Tag.Movie, PINNED_MOVIES, FAMOUS_MOVIES, "movie");
     this.nullPinned = Math.floor(this.base.authors / 2);
     this.movieSize = new Int32Array(this.base.movies);
     for (let m = 0; m < this.base.movies; m++) {
@@ -160,11 +162,16 @@ export class World {
 
   // ---- names -------------------------------------------------------------------------------
 
-  /** Unique author name for index i (i < authorSpace); decorations never collide with bases. */
+  /**
+   * Unique author name for index i: (first, last) from a permuted block of F·L, then the block
+   * number adds a hyphenated second surname and, past L+1 blocks, middle initials. Prefixes and
+   * suffixes never collide with the base names.
+   */
   authorName(i: number): string {
-    let j = this.authorPerm.apply(i);
-    const f = j % F; j = Math.floor(j / F);
-    const l = j % L; j = Math.floor(j / L);
+    const fl = this.authorPerm.apply(i % (F * L));
+    let j = Math.floor(i / (F * L));
+    const f = fl % F;
+    const l = Math.floor(fl / F);
     const l2 = j % (L + 1); let m = Math.floor(j / (L + 1));
     let mid = "";
     while (m > 0) { m -= 1; mid = String.fromCharCode(65 + (m % 26)) + ". " + mid; m = Math.floor(m / 26); }
@@ -219,7 +226,7 @@ export class World {
     const r = this.r.reset(this.seed, Tag.Author, i, 0);
     const birth = daysFromCivil(1920, 1, 1) + r.int(31400); // 1920 .. 2005
     let died: number | null = r.next() < 0.11 ? null : birth + r.range(20 * 365, 95 * 365);
-    let nat = r.next() < 0.03 || i % 37 === 1 ? SINGAPOREANS : r.int(DEMONYMS.length); // ≥ 1 Singaporean at any scale
+    let nat = r.next() < 0.015 || i % 37 === 1 ? SINGAPOREANS : r.int(DEMONYMS.length); // ≥ 1 Singaporean at any scale
     const dummyFirst = r.next() < 0.6;
     for (let k = 1; k <= v; k++) {
       const u = this.r.reset(this.seed, Tag.AuthorUpd, i, k);
