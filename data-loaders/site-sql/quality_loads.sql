@@ -1,0 +1,19 @@
+-- Data quality: one row per load and file. The file is shown by name only (the full path is
+-- the build machine's). Merge counts are null for internal extracts, which replace their tables.
+SELECT load_id, source,
+       strftime(data_date, '%Y-%m-%d') AS data_date,
+       strftime(loaded_at, '%Y-%m-%dT%H:%M:%SZ') AS loaded_at,
+       entity, format,
+       regexp_extract(file, '[^/\\]+$') AS file,
+       sha256,
+       CAST(bytes AS BIGINT)::DOUBLE AS bytes,
+       CAST(records_in AS INTEGER) AS records_in,
+       CAST(accepted AS INTEGER) AS accepted,
+       CAST(quarantined AS INTEGER) AS quarantined,
+       CAST(inserted AS INTEGER) AS inserted,
+       CAST(updated AS INTEGER) AS updated,
+       CAST(deleted AS INTEGER) AS deleted,
+       CAST(reappeared AS INTEGER) AS reappeared,
+       CAST(unchanged AS INTEGER) AS unchanged
+FROM loads
+ORDER BY loaded_at, entity;
