@@ -190,6 +190,18 @@ test("reviews link books to movies; some reviewed movies are not in the catalogu
   const inCat = reviews.filter((r: any) => catalogue.has(movieOf(r)));
   assert.ok(inCat.length > 0 && inCat.length < reviews.length);
   assert.ok(inCat.some((r: any) => books.has(r.books[0].metadata.title.toLowerCase())), "a catalogue movie is linked to a known book");
+  // Q3's chain: streamed catalogue movie ← review → book → author who is Singaporean
+  const bookList = readJson(join(SMALL, s.nights[0].dir, "books.json"));
+  const singaporean = new Set(
+    readJson(join(SMALL, s.nights[0].dir, "authors.json"))
+      .filter((a: any) => a.nationalities.some((n: any) => n.label === "Singaporeans"))
+      .map((a: any) => a.metadata.name),
+  );
+  const sgBooks = new Set(bookList.filter((b: any) => singaporean.has(b.author)).map((b: any) => b.name.toLowerCase()));
+  const streamed = new Set(
+    (await duck<any>(`select distinct lower(movie_title) t from read_csv('${join(SMALL, "internal", "streams.csv")}', header = true)`)).map((r) => r.t),
+  );
+  assert.ok(inCat.some((r: any) => sgBooks.has(r.books[0].metadata.title.toLowerCase()) && streamed.has(movieOf(r))), "Q3 has an answer");
 });
 
 test("truth file agrees with an independent diff of consecutive dumps", async () => {

@@ -134,7 +134,7 @@ export class World {
     this.emailPerm = new AffinePerm(this.emailBase * emailHigh, seed, Tag.Perm + Tag.User);
     this.books = new TitleSpace(seed, Tag.Book, [], FAMOUS_BOOKS, "book");
     this.movies = new TitleSpace(seed, Tag.Movie, PINNED_MOVIES, FAMOUS_MOVIES, "movie");
-    this.nullPinned = Math.floor(this.base.authors / 2);
+    this.nullPinned = this.base.authors - 1;
     this.movieSize = new Int32Array(this.base.movies);
     for (let m = 0; m < this.base.movies; m++) {
       const r = this.r.reset(seed, Tag.Movie, m, 0);
@@ -242,9 +242,11 @@ export class World {
     const r = this.r.reset(this.seed, Tag.Book, i, 0);
     const born = this.birthNight("books", i);
     let author: string;
-    if (r.next() < 0.08) author = this.phantomAuthorName(r.int(1000));
+    const phantom = r.next() < 0.08 && i !== 0;
+    if (phantom) author = this.phantomAuthorName(r.int(1000));
     else {
-      let a = r.int(this.universe("authors", born));
+      // book 0 is by author 1, a Singaporean, so Q3 has an answer at any scale
+      let a = i === 0 ? 1 : r.int(this.universe("authors", born));
       if (this.isNullAuthor(a)) a = a === 0 ? 1 : a - 1;
       author = this.authorName(a);
     }
@@ -264,7 +266,8 @@ export class World {
     const book = r.int(this.universe("books", this.birthNight("reviews", i)));
     const nm = this.base.movies;
     const movie = r.next() < 0.55 ? r.int(nm) : nm + r.int(nm);
-    return { book, movie };
+    // review 0 links book 0 (Singaporean author) to a catalogue movie
+    return i === 0 ? { book: 0, movie: 1 } : { book, movie };
   }
 
   reviewJson(i: number, v: number): string {
