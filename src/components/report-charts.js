@@ -10,8 +10,12 @@ const BOOK = "based on a book";
 const NOT_BOOK = "not based on a book";
 const bookColor = {domain: [BOOK, NOT_BOOK], range: ["var(--theme-foreground-focus)", "#bbb"], legend: true};
 const day = (s) => new Date(`${s}T00:00:00Z`);
+// resize() can report a near-zero width while the layout settles; below the margins Plot
+// would draw negative widths (a console error), so charts never go narrower than this.
+const MIN_WIDTH = 280;
 
-export function streamsPerDay(rows, {width}) {
+export function streamsPerDay(rows, {width: w}) {
+  const width = Math.max(w ?? MIN_WIDTH, MIN_WIDTH);
   const data = rows.map((d) => ({...d, date: day(d.day)}));
   return Plot.plot({
     width,
@@ -27,12 +31,13 @@ export function streamsPerDay(rows, {width}) {
   });
 }
 
-export function streamsPerHour(rows, {width}) {
+export function streamsPerHour(rows, {width: w}) {
+  const width = Math.max(w ?? MIN_WIDTH, MIN_WIDTH);
   return Plot.plot({
     width,
     height: 260,
     marginLeft: 44,
-    x: {label: "hour the session started (local time)", tickFormat: (h) => `${String(h).padStart(2, "0")}h`, ticks: 12},
+    x: {label: "hour the session started (local time)", tickFormat: (h) => (h % 3 === 0 ? `${String(h).padStart(2, "0")}:00` : "")},
     y: {grid: true, label: "stream sessions"},
     marks: [
       Plot.barY(rows, {x: "hour", y: "streams", fill: "var(--theme-foreground-focus)", tip: true}),
@@ -42,7 +47,8 @@ export function streamsPerHour(rows, {width}) {
 }
 
 /** Histogram of pre-binned rows {x0, x1, streams}; `marker` draws a labelled rule (e.g. the mean). */
-export function histogram(rows, {width, xLabel, marker, markerLabel, height = 240}) {
+export function histogram(rows, {width: w, xLabel, marker, markerLabel, height = 240}) {
+  const width = Math.max(w ?? MIN_WIDTH, MIN_WIDTH);
   return Plot.plot({
     width,
     height,
@@ -59,7 +65,8 @@ export function histogram(rows, {width, xLabel, marker, markerLabel, height = 24
   });
 }
 
-export function topMovies(rows, {width, top = 15}) {
+export function topMovies(rows, {width: w, top = 15}) {
+  const width = Math.max(w ?? MIN_WIDTH, MIN_WIDTH);
   const data = rows.slice(0, top).map((d) => ({...d, kind: d.based_on_book ? BOOK : NOT_BOOK}));
   const narrow = width < 520;
   return Plot.plot({
@@ -78,33 +85,37 @@ export function topMovies(rows, {width, top = 15}) {
   });
 }
 
-/** Two stacked 100 % bars: streamed movies and stream sessions, by based-on-a-book. */
-export function bookShare(rows, {width}) {
-  const totals = new Map();
-  for (const r of rows) totals.set(r.measure, (totals.get(r.measure) ?? 0) + r.n);
-  const label = {movies: "distinct streamed movies", sessions: "stream sessions"};
-  const data = rows.map((r) => ({
-    measure: label[r.measure] ?? r.measure,
-    kind: r.based_on_book ? BOOK : NOT_BOOK,
-    n: r.n,
-    share: r.n / totals.get(r.measure)
-  }));
-  return Plot.plot({
-    width,
-    height: 150,
-    marginLeft: width < 520 ? 12 : 170,
-    marginTop: 40,
-    x: {percent: true, label: "share (%)", domain: [0, 100]},
-    y: {label: null, axis: width < 520 ? null : "left"},
-    color: bookColor,
-    marks: [
-      Plot.barX(data, Plot.stackX({y: "measure", x: "share", fill: "kind", order: [BOOK, NOT_BOOK], tip: true,
-        title: (d) => `${d.measure}: ${d.n} ${d.kind} (${(d.share * 100).toFixed(1)} %)`})),
-      Plot.text(data, Plot.stackX({y: "measure", x: "share", order: [BOOK, NOT_BOOK],
-        text: (d) => `${(d.share * 100).toFixed(1)} %`, fill: (d) => (d.kind === BOOK ? "white" : "black")})),
-      width < 520 ? Plot.text(data.filter((d) => d.kind === BOOK), {y: "measure", x: 0, text: "measure", dy: -14, textAnchor: "start", frameAnchor: "left"}) : null
-    ]
-  });
+/** Two stacked 100 % bars, each under its own caption: streamed movies and stream sessions, by based-on-a-book. */
+export function bookShare(rows, {width: w}) {
+  const width = Math.max(w ?? MIN_WIDTH, MIN_WIDTH);
+  const figure = document.createElement("div");
+  const labels = {movies: "Distinct streamed movies", sessions: "Stream sessions"};
+  for (const measure of ["movies", "sessions"]) {
+    const part = rows.filter((r) => r.measure === measure);
+    const total = part.reduce((sum, r) => sum + r.n, 0);
+    const data = part.map((r) => ({kind: r.based_on_book ? BOOK : NOT_BOOK, n: r.n, share: total ? r.n / total : 0}));
+    const caption = document.createElement("div");
+    caption.className = "small";
+    caption.textContent = `${labels[measure] ?? measure} (${total.toLocaleString("en-US")})`;
+    figure.append(caption, Plot.plot({
+      width,
+      height: measure === "movies" ? 56 : 80,
+      marginTop: 4,
+      marginBottom: measure === "movies" ? 4 : 28,
+      marginLeft: 2,
+      marginRight: 8,
+      x: {percent: true, domain: [0, 100], axis: measure === "movies" ? null : "bottom", label: "share (%)"},
+      color: {...bookColor, legend: false},
+      marks: [
+        Plot.barX(data, Plot.stackX({x: "share", fill: "kind", order: [BOOK, NOT_BOOK], tip: true,
+          title: (d) => `${d.n} ${d.kind} (${(d.share * 100).toFixed(1)} %)`})),
+        Plot.text(data.filter((d) => d.share >= 0.12), Plot.stackX({x: "share", order: [BOOK, NOT_BOOK],
+          text: (d) => `${(d.share * 100).toFixed(1)} %`, fill: (d) => (d.kind === BOOK ? "white" : "black")}))
+      ]
+    }));
+  }
+  figure.prepend(Plot.legend({color: bookColor}));
+  return figure;
 }
 
 /**
@@ -112,23 +123,28 @@ export function bookShare(rows, {width}) {
  * around it, one row per viewer; sessions overlapping the window are highlighted (Q2 counts
  * their viewers).
  */
-export function outageTimeline(rows, {width}) {
+export function outageTimeline(rows, {width: w}) {
+  const width = Math.max(w ?? MIN_WIDTH, MIN_WIDTH);
   const start = new Date("2021-12-25T07:00:00Z");
   const end = new Date("2021-12-25T12:00:00Z");
   const data = rows.map((d) => ({...d, start: new Date(d.start), end: new Date(d.end),
     status: d.overlaps ? "overlaps the outage" : "outside the outage"}));
   const viewers = new Set(data.map((d) => d.viewer)).size;
+  const narrow = width < 600;
   return Plot.plot({
     width,
     height: Math.max(160, viewers * 9 + 70),
+    marginTop: 24,
     marginLeft: 40,
-    x: {type: "utc", domain: [new Date("2021-12-24T12:00:00Z"), new Date("2021-12-26T06:00:00Z")],
-      label: "time, Dec 24–26 (local, +01:00)", grid: true},
+    x: {type: "utc", domain: narrow ? [new Date("2021-12-25T00:00:00Z"), new Date("2021-12-25T20:00:00Z")]
+      : [new Date("2021-12-24T12:00:00Z"), new Date("2021-12-26T06:00:00Z")],
+      label: null, grid: true, ticks: narrow ? 5 : 12,
+      tickFormat: (d) => (d.getUTCHours() === 0 ? `Dec ${d.getUTCDate()}` : `${String(d.getUTCHours()).padStart(2, "0")}:00`)},
     y: {label: "viewer", axis: null},
     color: {domain: ["overlaps the outage", "outside the outage"], range: ["#d62728", "#aaa"], legend: true},
     marks: [
       Plot.rectX([{start, end}], {x1: "start", x2: "end", fill: "#d62728", fillOpacity: 0.12}),
-      Plot.text([{start}], {x: "start", text: () => "outage 07:00–12:00", frameAnchor: "top", textAnchor: "start", dx: 3, dy: 4, fill: "#d62728"}),
+      Plot.text([{start}], {x: "start", text: () => "outage 07:00–12:00", frameAnchor: "top", textAnchor: "start", dy: -14, fill: "#d62728"}),
       Plot.barX(data, {x1: "start", x2: "end", y: "viewer", fill: "status", insetTop: 1, insetBottom: 1, clip: true, tip: true,
         title: (d) => `viewer ${d.viewer}\n${fmt(d.start)} → ${fmt(d.end)}\n${d.status}`})
     ]

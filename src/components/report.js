@@ -29,7 +29,7 @@ export function questionDetails(q) {
     h("h4", {}, "Sensitivity: the same question under other reasonable definitions"),
     table(rows, [
       {key: "variant", label: "Variant", format: (v, r) => (r.is_primary ? h("strong", {}, `${v} (reported)`) : v)},
-      {key: "definition", label: "Definition"},
+      {key: "definition", label: "Definition", className: () => "prose"},
       {key: "value", label: "Value", align: "right", format: (v) => formatNumber(v, 3)},
       {key: "unit", label: "Unit"},
       {key: "diff", label: "vs reported", align: "right",
