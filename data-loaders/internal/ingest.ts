@@ -3,7 +3,7 @@
  * replaces the three tables whole, published in one atomic step with its quarantine and counts.
  * Loading the same three files again is a no-op.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Db, sqlPath } from "../db.ts";
@@ -36,6 +36,7 @@ export async function ingestInternal(opts: { warehouse: string; dir: string; wai
       log("internal extract: already loaded, nothing to do");
       return { status: "already-loaded", tables: [], warehouseVersion: manifest.version };
     }
+    mkdirSync(scratchDir(warehouse), { recursive: true });
     const db = await Db.open({ tempDir: join(scratchDir(warehouse), "duckdb") });
     try {
       const loadedAt = new Date().toISOString();
@@ -49,7 +50,7 @@ export async function ingestInternal(opts: { warehouse: string; dir: string; wai
         await db.setVariables({ entity: extract.table, source_file: path });
         const parsed = await stageRecords(db, { path, kind: "csv", schema: extract.schema, what: `${extract.table} CSV` });
         await db.runFile(sql(`normalize_${extract.table}.sql`));
-        await db.run(`CREATE OR REPLACE TEMP VIEW hashed AS SELECT * FROM normalized`);
+        await db.run(`CREATE OR REPLACE TEMP TABLE hashed AS SELECT * FROM normalized`);
         await db.runFile(sqlPath("split.sql"));
         await collectQuarantine(db);
         await db.run(`INSERT INTO run_quarantine SELECT getvariable('load_id'), getvariable('entity'), getvariable('source_file'), NULL, reason, record FROM raw_rejects`);

@@ -4,7 +4,7 @@
  * files, record the load, and publish the new warehouse version in one atomic step.
  * Any failure before the publish leaves the warehouse as it was.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Db, sqlLiteral, sqlPath } from "../db.ts";
 import { StrataError } from "../errors.ts";
@@ -68,6 +68,7 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
       throw new StrataError(`${dir}: dump of ${date} is older than the newest merged night (${newest.date}); history is merged in date order, refused`);
     }
     const formats = vendorFiles.map((f) => detectFormat(join(dir, f)));
+    mkdirSync(scratchDir(warehouse), { recursive: true });
     const db = await Db.open({ tempDir: join(scratchDir(warehouse), "duckdb") });
     try {
       const next = structuredClone(manifest);
@@ -129,17 +130,17 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
 
   const nextCurrent = newTableFile(manifest, table, "current");
   const closed = newTableFile(manifest, table, `closed-${date}`);
-  await writeParquet(db, warehouse, nextCurrent, "SELECT * FROM next_current ORDER BY business_key");
+  await writeParquet(db, warehouse, nextCurrent, "SELECT * FROM next_current");
   failpoint("vendor:after-write-parquet");
-  const [{ closing }] = await db.all<{ closing: number }>(`SELECT count(*)::INTEGER AS closing FROM closed_tonight`);
+  const counts = Object.fromEntries(
+    (await db.all<{ change: string; n: number }>(`SELECT change, count(*)::INTEGER AS n FROM merge_changes GROUP BY change`)).map((r) => [r.change, r.n]),
+  );
+  const closing = (counts.updated ?? 0) + (counts.deleted ?? 0) + (counts.reappeared ?? 0);
   // a night that closes nothing adds no file, so quiet nights do not pile up empty files
   if (closing > 0) await writeParquet(db, warehouse, closed, "SELECT * FROM closed_tonight ORDER BY business_key");
   next.tables[table] = [...files.filter((f) => f !== currentFile), ...(closing > 0 ? [closed] : []), nextCurrent];
   await collectQuarantine(db);
 
-  const counts = Object.fromEntries(
-    (await db.all<{ change: string; n: number }>(`SELECT change, count(*)::INTEGER AS n FROM merge_changes GROUP BY change`)).map((r) => [r.change, r.n]),
-  );
   const [{ accepted, quarantined }] = await db.all<{ accepted: number; quarantined: number }>(
     `SELECT (SELECT count(*) FROM staged)::INTEGER AS accepted, (SELECT count(*) FROM quarantined)::INTEGER AS quarantined`,
   );

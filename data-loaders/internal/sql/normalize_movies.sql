@@ -1,5 +1,5 @@
 -- movies.csv → movies, one row per title; title_key matches vendor reviews' movie_key.
-CREATE OR REPLACE TEMP TABLE normalized AS
+CREATE OR REPLACE TEMP VIEW normalized AS
 SELECT
     record_index,
     norm_key(title)                   AS business_key,

@@ -1,7 +1,7 @@
 -- streams.csv → streams. Each timestamp becomes its UTC instant and its local wall-clock time as
 -- plain TIMESTAMPs, with the offset beside them, so no question needs TIMESTAMPTZ (or ICU).
 -- A stream has no key in the extract: its position in the file is its id.
-CREATE OR REPLACE TEMP TABLE normalized AS
+CREATE OR REPLACE TEMP VIEW normalized AS
 SELECT
     record_index,
     record_index                      AS business_key,

@@ -1,5 +1,5 @@
 -- users.csv → users, one row per email (the key streams use).
-CREATE OR REPLACE TEMP TABLE normalized AS
+CREATE OR REPLACE TEMP VIEW normalized AS
 SELECT
     record_index,
     lower(trim(email))        AS business_key,

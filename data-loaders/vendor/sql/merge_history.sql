@@ -4,6 +4,7 @@
 --   closed_tonight  the versions this night closes (a new, immutable file)
 --   merge_changes   one row per key that changed, with what happened
 -- Cost: one hash join of tonight's dump with the current versions; closed history is not read.
+-- The two outputs are views: each is computed once, by the COPY that writes it.
 CREATE OR REPLACE TEMP TABLE merge_changes AS
 SELECT
     coalesce(s.business_key, c.business_key) AS business_key,
@@ -18,13 +19,13 @@ SELECT
 FROM staged s
 FULL OUTER JOIN prior_current c USING (business_key);
 
-CREATE OR REPLACE TEMP TABLE closed_tonight AS
+CREATE OR REPLACE TEMP VIEW closed_tonight AS
 SELECT c.* REPLACE (getvariable('dump_date') AS valid_to, false AS is_current)
 FROM prior_current c
 JOIN merge_changes m USING (business_key)
 WHERE m.change IN ('deleted', 'reappeared', 'updated');
 
-CREATE OR REPLACE TEMP TABLE next_current AS
+CREATE OR REPLACE TEMP VIEW next_current AS
 -- versions that stay open: unchanged records and tombstones of records still absent
 SELECT c.*
 FROM prior_current c

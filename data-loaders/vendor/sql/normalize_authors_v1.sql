@@ -1,6 +1,6 @@
 -- authors.json, flat format → one row per author in the shape shared by every format.
 -- record_hash covers the facts only, so a change of letter case or format opens no new version.
-CREATE OR REPLACE TEMP TABLE normalized AS
+CREATE OR REPLACE TEMP VIEW normalized AS
 SELECT
     record_index,
     norm_key(name)                        AS business_key,

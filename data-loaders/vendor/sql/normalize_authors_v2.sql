@@ -1,6 +1,6 @@
 -- authors.json, nested format → the shared author shape. Each author carries its real
 -- nationality and a dummy entry with an empty label, in either order: keep the non-empty one.
-CREATE OR REPLACE TEMP TABLE normalized AS
+CREATE OR REPLACE TEMP VIEW normalized AS
 SELECT
     record_index,
     norm_key(metadata.name)                                           AS business_key,

@@ -1,6 +1,6 @@
 -- books.json (one format in v1 and v2) → the shared book shape. Books are keyed by title:
 -- reviews, the only link to movies, name books by title alone.
-CREATE OR REPLACE TEMP TABLE normalized AS
+CREATE OR REPLACE TEMP VIEW normalized AS
 SELECT
     record_index,
     norm_key(name)              AS business_key,

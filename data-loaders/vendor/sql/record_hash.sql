@@ -1,10 +1,11 @@
--- The fingerprint of a record's facts: every attribute except the key fields and the titles'
--- presentation (their case-folded form is in the key). Same facts, same hash, in any format.
+-- Materialises the normalized records with `record_hash`, the fingerprint of a record's facts:
+-- every attribute but the key and the titles' presentation (their case-folded form is in the key).
+-- Same facts, same hash, in any format.
 CREATE OR REPLACE TEMP TABLE hashed AS
 SELECT
     * EXCLUDE (reason),
-    md5(CAST(to_json(struct_pack(*COLUMNS(c -> c NOT IN (
-        'record_index', 'business_key', 'reason', 'name', 'title', 'book_title', 'movie_title', 'author_name'))))
+    md5(CAST(struct_pack(*COLUMNS(c -> c NOT IN (
+        'record_index', 'business_key', 'reason', 'name', 'title', 'book_title', 'movie_title', 'author_name')))
         AS VARCHAR)) AS record_hash,
     reason
 FROM normalized;
