@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { StrataError } from "./errors.ts";
 import { warehouseDir } from "./warehouse/paths.ts";
 
-const usage = `usage:
+const usage = `usage (add --verbose for progress on stderr):
   strata ingest vendor <dir|ftp-url> --date YYYY-MM-DD [--warehouse DIR] [--wait SECONDS]
   strata ingest internal <dir> [--warehouse DIR] [--wait SECONDS]
   strata answers [--json] [--all] [--warehouse DIR]
@@ -16,7 +16,11 @@ const usage = `usage:
 
 class UsageError extends Error {}
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+// Progress goes to stderr only when asked for: on failure, stderr is the one error line.
+let verbose = false;
+const log = (line: string) => {
+  if (verbose) process.stderr.write(`${line}\n`);
+};
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -31,10 +35,12 @@ async function main(argv: string[]): Promise<void> {
       scale: { type: "string" },
       nights: { type: "string" },
       seed: { type: "string" },
+      verbose: { type: "boolean", short: "v" },
       help: { type: "boolean", short: "h" },
     },
   });
   const [verb, ...rest] = positionals;
+  verbose = values.verbose ?? false;
   if (values.help || !verb) {
     process.stdout.write(`${usage}\n`);
     return;
@@ -82,7 +88,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case "build": {
       const { buildAll } = await import("./build.ts");
-      await buildAll({ warehouse: values.warehouse ? warehouse : undefined, log });
+      await buildAll({ warehouse: values.warehouse ? warehouse : undefined, log: (line) => process.stderr.write(`${line}\n`) });
       return;
     }
     default:

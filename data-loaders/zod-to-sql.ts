@@ -85,10 +85,10 @@ function walk(schema: JsonSchema, expr: string, path: string, checks: RecordChec
     }
     case "integer":
     case "number": {
-      const cast = inner.type === "integer" ? "BIGINT" : "DOUBLE";
-      const what = inner.type === "integer" ? "an integer" : "a number";
-      checks.push({ bad: `${expr} IS NOT NULL AND TRY_CAST(${expr} AS ${cast}) IS NULL`, reason: `${path}: expected ${what}` });
       const n = `TRY_CAST(${expr} AS DOUBLE)`;
+      // TRY_CAST('2.5' AS BIGINT) rounds instead of failing, so integers are checked as doubles
+      const notNumber = inner.type === "integer" ? `(${n} IS NULL OR ${n} <> floor(${n}))` : `${n} IS NULL`;
+      checks.push({ bad: `${expr} IS NOT NULL AND ${notNumber}`, reason: `${path}: expected ${inner.type === "integer" ? "an integer" : "a number"}` });
       if (inner.minimum !== undefined) checks.push({ bad: `${n} < ${inner.minimum}`, reason: `${path}: below ${inner.minimum}` });
       if (inner.exclusiveMinimum !== undefined) checks.push({ bad: `${n} <= ${inner.exclusiveMinimum}`, reason: `${path}: not above ${inner.exclusiveMinimum}` });
       if (inner.maximum !== undefined) checks.push({ bad: `${n} > ${inner.maximum}`, reason: `${path}: above ${inner.maximum}` });
