@@ -1,0 +1,165 @@
+// The history explorer's pieces, over data/history.json: every version of every vendor record
+// (SCD type 2) and the per-night change counts from the load log. "As of" filtering happens
+// here, with the same rule the SQL uses:
+//   valid_from <= d AND (valid_to IS NULL OR valid_to > d) AND NOT is_deleted
+// (dates are YYYY-MM-DD strings, so string comparison is date comparison).
+import * as Plot from "@observablehq/plot";
+import {formatInt, h, table} from "./dom.js";
+
+export const ENTITIES = {
+  authors: {label: "Authors", name: (r) => r.name, shown: ["name", "nationality", "birth_date", "died_at"]},
+  books: {label: "Books", name: (r) => r.title, shown: ["title", "author_name", "pages", "publisher"]},
+  reviews: {label: "Reviews", name: (r) => `${r.book_title} → ${r.movie_title}`, shown: ["book_title", "movie_title", "rating", "review_text"]}
+};
+// Bookkeeping columns, plus the fields versionsOf() adds.
+const BOOKKEEPING = new Set(["business_key", "valid_from", "valid_to", "is_current", "is_deleted", "source_dump", "version", "kind", "changed"]);
+export const attributesOf = (rows) => Object.keys(rows[0] ?? {}).filter((k) => !BOOKKEEPING.has(k));
+
+export function asOf(rows, date) {
+  return rows.filter((r) => r.valid_from <= date && (r.valid_to == null || r.valid_to > date) && !r.is_deleted);
+}
+
+/** A labelled control; `input` is the element whose value the page reads through view(). */
+export const labelled = (label, input) => h("label", {}, label, input);
+
+export function dateInput(nights) {
+  return h("input", {type: "date", name: "as-of", min: nights[0], max: nights.at(-1), value: nights.at(-1), required: true});
+}
+
+export function select(options, value) {
+  const el = h("select", {}, options.map(([v, label]) => h("option", {value: v, selected: v === value}, label)));
+  el.value = value;
+  return el;
+}
+
+export function searchInput(placeholder) {
+  return h("input", {type: "search", placeholder, autocomplete: "off"});
+}
+
+const clip = (v) => (typeof v === "string" && v.length > 60 ? h("span", {class: "truncate", title: v}, v) : v ?? "");
+
+/** The catalogue of one entity as of `date`, optionally filtered by a search string. */
+export function asOfTable(rows, entity, date, search = "") {
+  const spec = ENTITIES[entity];
+  const needle = search.trim().toLowerCase();
+  const live = asOf(rows, date);
+  const matching = needle ? live.filter((r) => Object.values(r).some((v) => String(v ?? "").toLowerCase().includes(needle))) : live;
+  return h("div", {dataset: {asof: date, entity, rows: String(matching.length)}},
+    h("p", {class: "asof-summary"},
+      h("strong", {}, formatInt(matching.length)), ` ${spec.label.toLowerCase()} in the catalogue as of ${date}`,
+      needle ? ` matching “${search.trim()}” (of ${formatInt(live.length)})` : ""),
+    table(matching, [
+      ...spec.shown.map((key) => ({key, label: key.replaceAll("_", " "), align: key === "pages" || key === "rating" ? "right" : null, format: clip})),
+      {key: "valid_from", label: "version since"},
+      {key: "source_dump", label: "from dump"}
+    ], {className: "asof-table", limit: 100})
+  );
+}
+
+export const pickDateNote = (nights) => h("p", {}, `Pick a date from ${nights[0]} to ${nights.at(-1)}.`);
+
+/** Every record of an entity as [business_key, label], records with the most versions first. */
+export function recordOptions(rows, entity) {
+  const counts = new Map();
+  const latest = new Map();
+  for (const r of rows) {
+    counts.set(r.business_key, (counts.get(r.business_key) ?? 0) + 1);
+    latest.set(r.business_key, r);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || String(ENTITIES[entity].name(latest.get(a[0]))).localeCompare(ENTITIES[entity].name(latest.get(b[0]))))
+    .map(([key, n]) => [key, `${ENTITIES[entity].name(latest.get(key))} (${n} version${n === 1 ? "" : "s"})`]);
+}
+
+/** A record's versions, oldest first, each with the attributes that changed since the one before. */
+export function versionsOf(rows, key) {
+  const versions = rows.filter((r) => r.business_key === key).sort((a, b) => a.valid_from.localeCompare(b.valid_from));
+  const attributes = attributesOf(versions);
+  return versions.map((v, i) => {
+    const previous = versions[i - 1];
+    const changed = previous && !v.is_deleted && !previous.is_deleted
+      ? attributes.filter((a) => JSON.stringify(v[a]) !== JSON.stringify(previous[a]))
+      : [];
+    const kind = v.is_deleted ? "deleted" : !previous ? "added" : previous.is_deleted ? "reappeared" : "updated";
+    return {...v, version: i + 1, kind, changed: new Set(changed)};
+  });
+}
+
+/** The versions as a table: changed fields highlighted, tombstones struck through. */
+export function versionTable(versions) {
+  const attributes = attributesOf(versions);
+  return table(versions, [
+    {key: "version", label: "#", align: "right"},
+    {key: "kind", label: "change", className: () => "version-kind",
+      format: (k, r) => (k === "updated" ? `updated (${[...r.changed].join(", ") || "no attribute"})` : k === "deleted" ? "deleted (tombstone)" : k)},
+    {key: "valid_from", label: "valid from"},
+    {key: "valid_to", label: "valid to", format: (v) => v ?? "open"},
+    ...attributes.map((key) => ({key, label: key.replaceAll("_", " "), format: clip, className: (_, r) => (r.changed.has(key) ? "changed" : null)})),
+    {key: "source_dump", label: "from dump"}
+  ], {className: "version-table", rowAttrs: (r) => ({class: r.is_deleted ? "tombstone" : null, dataset: {version: String(r.version), kind: r.kind}})});
+}
+
+/** The picked record: its versions on a timeline and in a table. */
+export function recordCard(key, versions, timeline) {
+  return h("div", {class: "card", id: "record-versions", dataset: {key, versions: String(versions.length)}},
+    timeline,
+    versionTable(versions),
+    h("p", {class: "muted small"},
+      "Highlighted cells changed since the version before. A deletion is recorded as a tombstone version (struck through) ",
+      "from the night the record vanished; if the record comes back, the tombstone is closed and a new version opens."));
+}
+
+const KIND_COLORS = {domain: ["added", "updated", "deleted", "reappeared"], range: ["#2ca02c", "#1f77b4", "#d62728", "#ff7f0e"]};
+
+/** The versions on a time axis, one bar per version, up to the day after the last night. */
+export function versionTimeline(versions, {width, nights}) {
+  const end = nextDay(nights.at(-1));
+  const day = (s) => new Date(`${s}T00:00:00Z`);
+  return Plot.plot({
+    width: Math.max(width, 280),
+    height: 90,
+    marginLeft: 10,
+    x: {type: "utc", domain: [day(nights[0]), day(end)], label: null, ticks: Math.min(nights.length, width < 500 ? 4 : 8), tickFormat: (d) => d.toISOString().slice(5, 10)},
+    y: {axis: null},
+    color: {...KIND_COLORS, legend: true},
+    marks: [
+      Plot.barX(versions, {x1: (d) => day(d.valid_from), x2: (d) => day(d.valid_to ?? end), y: () => "v", fill: "kind", insetLeft: 1, insetRight: 1,
+        tip: true, title: (d) => `version ${d.version}: ${d.kind}\n${d.valid_from} → ${d.valid_to ?? "open"}`}),
+      Plot.text(versions, {x: (d) => day(d.valid_from), y: () => "v", text: (d) => `v${d.version}`, dx: 4, textAnchor: "start", fill: "white"})
+    ]
+  });
+}
+
+function nextDay(date) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** What each night changed, one small chart per entity (stacked: added, updated, deleted, reappeared). */
+export function changesChart(changes, {width}) {
+  const kinds = ["added", "updated", "deleted", "reappeared"];
+  const data = changes.flatMap((c) => kinds.map((kind) => ({night: c.night, entity: c.entity, kind, n: c[kind] ?? 0})));
+  return Plot.plot({
+    width: Math.max(width, 280),
+    height: 420,
+    marginLeft: 44,
+    marginRight: 70,
+    x: {label: "night", tickFormat: (d) => d.slice(5)},
+    y: {grid: true, label: "records"},
+    fy: {label: null},
+    color: {...KIND_COLORS, legend: true},
+    marks: [
+      Plot.barY(data, {x: "night", y: "n", fill: "kind", fy: "entity", order: kinds, tip: true}),
+      Plot.ruleY([0])
+    ]
+  });
+}
+
+export function changesTable(changes) {
+  return table(changes, [
+    {key: "night", label: "night"},
+    {key: "entity", label: "entity"},
+    ...["records_in", "added", "updated", "deleted", "reappeared", "unchanged"].map((key) => ({key, label: key.replace("_", " "), align: "right", format: formatInt}))
+  ], {className: "changes-table", rowAttrs: (r) => ({dataset: {night: r.night, entity: r.entity}})});
+}
