@@ -53,6 +53,9 @@ export function loadsChart(loads, {width}) {
     color: {domain: ["accepted", "quarantined"], range: ["#9ab", "#d62728"], legend: true},
     marks: [
       Plot.barX(data, {y: (d) => `${d.load} · ${d.entity}`, x: "n", fill: "status", order: ["accepted", "quarantined"], sort: null, tip: true}),
+      // A few quarantined records vanish next to thousands accepted: name them.
+      Plot.text(loads.filter((l) => l.quarantined > 0), {y: (l) => `${loadLabel(l)} · ${l.entity}`, x: "records_in", dx: 6, textAnchor: "start",
+        text: (l) => `${l.quarantined} quarantined`, fill: "#d62728"}),
       Plot.ruleX([0])
     ]
   });
@@ -61,14 +64,18 @@ export function loadsChart(loads, {width}) {
 /** Quarantined records per load: the chart that shows them at all (next to thousands accepted, they vanish). */
 export function quarantineChart(loads, {width}) {
   const data = loads.map((l) => ({load: loadLabel(l), entity: l.entity, n: l.quarantined}));
+  const perLoad = new Map();
+  for (const d of data) perLoad.set(d.load, (perLoad.get(d.load) ?? 0) + d.n);
+  const max = Math.max(1, ...perLoad.values());
   return Plot.plot({
     width: Math.max(width, 280),
-    height: 220,
+    height: 240,
     marginLeft: 40,
-    x: {label: null, tickRotate: width < 500 ? -45 : 0},
-    y: {grid: true, label: "quarantined records", tickFormat: "d"},
-    color: {legend: true},
-    marks: [Plot.barY(data, {x: "load", y: "n", fill: "entity", tip: true}), Plot.ruleY([0])]
+    marginBottom: width < 500 ? 70 : 30,
+    x: {label: null, domain: [...perLoad.keys()], tickRotate: width < 500 ? -45 : 0},
+    y: {grid: true, label: "quarantined records", domain: [0, max], ticks: Math.min(max, 5), tickFormat: "d"},
+    color: {legend: true, domain: [...new Set(data.filter((d) => d.n > 0).map((d) => d.entity))]},
+    marks: [Plot.barY(data.filter((d) => d.n > 0), {x: "load", y: "n", fill: "entity", tip: true}), Plot.ruleY([0])]
   });
 }
 

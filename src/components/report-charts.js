@@ -131,13 +131,18 @@ export function outageTimeline(rows, {width: w}) {
     status: d.overlaps ? "overlaps the outage" : "outside the outage"}));
   const viewers = new Set(data.map((d) => d.viewer)).size;
   const narrow = width < 600;
+  const domain = narrow ? [new Date("2021-12-25T00:00:00Z"), new Date("2021-12-25T20:00:00Z")]
+    : [new Date("2021-12-24T12:00:00Z"), new Date("2021-12-26T06:00:00Z")];
+  // Cut the bars at the axis' ends (Plot's clip still counts toward the page's scroll width).
+  const shown = data
+    .map((d) => ({...d, x1: new Date(Math.max(d.start, domain[0])), x2: new Date(Math.min(d.end, domain[1]))}))
+    .filter((d) => d.x2 > d.x1);
   return Plot.plot({
     width,
     height: Math.max(160, viewers * 9 + 70),
     marginTop: 24,
     marginLeft: 40,
-    x: {type: "utc", domain: narrow ? [new Date("2021-12-25T00:00:00Z"), new Date("2021-12-25T20:00:00Z")]
-      : [new Date("2021-12-24T12:00:00Z"), new Date("2021-12-26T06:00:00Z")],
+    x: {type: "utc", domain,
       label: null, grid: true, ticks: narrow ? 5 : 12,
       tickFormat: (d) => (d.getUTCHours() === 0 ? `Dec ${d.getUTCDate()}` : `${String(d.getUTCHours()).padStart(2, "0")}:00`)},
     y: {label: "viewer", axis: null},
@@ -145,7 +150,7 @@ export function outageTimeline(rows, {width: w}) {
     marks: [
       Plot.rectX([{start, end}], {x1: "start", x2: "end", fill: "#d62728", fillOpacity: 0.12}),
       Plot.text([{start}], {x: "start", text: () => "outage 07:00–12:00", frameAnchor: "top", textAnchor: "start", dy: -14, fill: "#d62728"}),
-      Plot.barX(data, {x1: "start", x2: "end", y: "viewer", fill: "status", insetTop: 1, insetBottom: 1, clip: true, tip: true,
+      Plot.barX(shown, {x1: "x1", x2: "x2", y: "viewer", fill: "status", insetTop: 1, insetBottom: 1, tip: true,
         title: (d) => `viewer ${d.viewer}\n${fmt(d.start)} → ${fmt(d.end)}\n${d.status}`})
     ]
   });
