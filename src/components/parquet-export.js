@@ -18,14 +18,31 @@ function loadParquetWasm() {
 }
 
 /**
- * Arrow IPC stream bytes (as DuckDB-WASM's runQuery returns them) → Parquet file bytes
+ * Arrow IPC bytes (file or stream format) → Parquet file bytes
  * (zstd-compressed).
  * @param {Uint8Array} ipc
  * @returns {Promise<Uint8Array>}
  */
 export async function arrowIpcToParquet(ipc) {
   const parquet = await loadParquetWasm();
-  const table = parquet.Table.fromIPCStream(ipc);
+  const table = parquet.Table.fromIPCStream(ipcStreamBytes(ipc));
   const properties = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.ZSTD).build();
   return parquet.writeParquet(table, properties);
+}
+
+/**
+ * DuckDB-WASM's runQuery() returns the Arrow IPC *file* format ("ARROW1" magic, stream
+ * messages, footer), while parquet-wasm only reads the *stream* format. The file format
+ * embeds a complete stream (ending with the end-of-stream marker) between the 8-byte
+ * leading magic and the footer, whose length is the int32 before the trailing magic:
+ * slice it out. Stream-format input is returned unchanged.
+ * @param {Uint8Array} ipc
+ */
+export function ipcStreamBytes(ipc) {
+  const magic = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
+  const n = ipc.length;
+  const isFile = n >= 18 && magic.every((b, i) => ipc[i] === b && ipc[n - 6 + i] === b);
+  if (!isFile) return ipc;
+  const footerLength = new DataView(ipc.buffer, ipc.byteOffset + n - 10, 4).getInt32(0, true);
+  return ipc.subarray(8, n - 10 - footerLength);
 }

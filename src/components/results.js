@@ -88,7 +88,9 @@ const jsonBigInt = (_key, value) => (typeof value === "bigint" ? String(value) :
 /** The text a value is shown and exported as (full precision; times naive, as DuckDB prints them). */
 export function formatValue(value, kind) {
   if (value === null || value === undefined) return "";
-  if (kind === "time") return value.toISOString().replace("T", " ").replace(/\.000Z$|Z$/, "");
+  // As DuckDB prints a TIMESTAMP: trailing zeros of the fraction dropped. (apache-arrow
+  // 17 hands timestamps over as epoch milliseconds, so digits below 1 ms are not shown.)
+  if (kind === "time") return value.toISOString().replace("T", " ").replace("Z", "").replace(/\.?0+$/, "");
   if (kind === "date") return value.toISOString().slice(0, 10);
   return String(value);
 }

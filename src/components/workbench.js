@@ -3,7 +3,8 @@
 //
 // Test hooks (see test/browser/workbench.test.ts): the root is [data-workbench]; the
 // status line is #wb-status[data-status=loading|ready|error]; each cell is
-// [data-cell][data-cell-id][data-state=idle|queued|running|done|error|cancelled] with
+// [data-cell][data-cell-id][data-state=idle|queued|running|done|error|cancelled]
+// [data-runs=<finished runs>] with
 // [data-run], [data-cancel], [data-move-up], [data-move-down], [data-remove],
 // [data-error], [data-row-count], [data-elapsed][data-ms], [data-result] (a table),
 // [data-export-csv], [data-export-parquet]. <html data-workbench-ready> holds the ms
@@ -114,7 +115,7 @@ export function mountWorkbench(root, {questions, schema, tableUrls}) {
       resultHost,
       chartHost
     );
-    const cell = {id, sql, element, view: null, controller: null, result: null, ran: null, label, parts: {run, cancelButton, state, error, meta, rowCount, elapsed, resultHost, chartHost, parquet}};
+    const cell = {id, sql, element, view: null, controller: null, result: null, ran: null, runs: 0, label, parts: {run, cancelButton, state, error, meta, rowCount, elapsed, resultHost, chartHost, parquet}};
     cell.view = createSqlEditor(editorHost, {
       doc: sql,
       schema: completionSchema,
@@ -122,7 +123,7 @@ export function mountWorkbench(root, {questions, schema, tableUrls}) {
       onChange: (doc) => {
         cell.sql = doc;
         updateLabels();
-        scheduleSave();
+        scheduleSave(250);
       },
       onFocus: () => (lastFocused = cell)
     });
@@ -243,6 +244,7 @@ export function mountWorkbench(root, {questions, schema, tableUrls}) {
         }
       } finally {
         cell.controller = null;
+        cell.element.dataset.runs = String(++cell.runs);
       }
     });
     return cell.done;
@@ -295,9 +297,10 @@ export function mountWorkbench(root, {questions, schema, tableUrls}) {
   // ---- notebook state: URL hash + localStorage ---------------------------------------
   let saveTimer = null;
   let lastHash = null;
-  function scheduleSave() {
+  /** Typing is saved 250 ms after the last keystroke; structural changes at once. */
+  function scheduleSave(delay = 0) {
     clearTimeout(saveTimer);
-    saveTimer = setTimeout(saveNow, 250);
+    saveTimer = setTimeout(saveNow, delay);
   }
   async function saveNow() {
     clearTimeout(saveTimer);

@@ -27,11 +27,16 @@ test("workbench runs a DuckDB query under a base path, fully offline", async () 
   const page = await browser.context.newPage();
   const start = performance.now();
   await page.goto(`${server.url}workbench`);
-  const result = page.locator("#demo-result");
-  await result.waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => document.documentElement.dataset.workbenchReady, null, { timeout: 30_000 });
+  const n = await page.evaluate(async () => {
+    const href = document.querySelector<HTMLLinkElement>('link[rel=modulepreload][href*="components/duckdb"]')!.href;
+    const { openDuckDB, query } = await import(href);
+    const { conn } = await openDuckDB();
+    return (await query(conn, "select count(*)::integer as n from movies")).table.get(0).n as number;
+  });
   const firstQueryMs = performance.now() - start;
 
-  assert.match((await result.textContent()) ?? "", /^demo has 5 rows\b/);
+  assert.ok(n > 0, `movies has ${n} rows`);
   assert.deepEqual(watch.offOrigin, [], "requests to hosts other than the site");
   assert.deepEqual(watch.errors, [], "console errors / failed requests");
   const wasm = server.requests.find((r) => r.path.endsWith(".wasm"));
@@ -50,7 +55,7 @@ test("query() cancels a long-running query and the connection stays usable", asy
   const watch = await watchContext(browser.context);
   const page = await browser.context.newPage();
   await page.goto(`${server.url}workbench`);
-  await page.locator("#demo-result").waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => document.documentElement.dataset.workbenchReady, null, { timeout: 30_000 });
   const outcome = await page.evaluate(async () => {
     // Same module instance as the page's (same URL), hence the same DuckDB.
     const href = document.querySelector<HTMLLinkElement>('link[rel=modulepreload][href*="components/duckdb"]')!.href;
@@ -68,12 +73,12 @@ test("query() cancels a long-running query and the connection stays usable", asy
       error = (e as Error).name;
     }
     const cancelledAfter = performance.now() - start;
-    const after = await query(conn, "select count(*)::integer as n from demo");
+    const after = await query(conn, "select count(*)::integer as n from movies");
     return { error, cancelledAfter, n: after.table.get(0).n };
   });
   assert.equal(outcome.error, "AbortError");
   assert.ok(outcome.cancelledAfter < 5_000, `cancel took ${outcome.cancelledAfter} ms`);
-  assert.equal(outcome.n, 5);
+  assert.ok(outcome.n > 0);
   assert.deepEqual(watch.offOrigin, []);
   assert.deepEqual(watch.errors, []);
   console.log(`cancelled after ${outcome.cancelledAfter.toFixed(0)} ms`);

@@ -1,0 +1,350 @@
+// The workbench, end to end: the built site served under a base path, driven in headless
+// Chromium like an analyst would (typing into CodeMirror, Ctrl+Enter, buttons), with every
+// result checked against DuckDB over the warehouse on the server side, and each Phase 2
+// query checked against what `strata answers --json --all` prints.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdir, readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { after, before, test } from "node:test";
+import type { Page } from "playwright-core";
+import { openWarehouse } from "../../data-loaders/warehouse/open.ts";
+import { buildSite, PROJECT_DIR } from "../build-site.ts";
+import { launchChromium, serveDist, watchContext, type Browser, type PageWatch, type StaticServer } from "./harness.ts";
+
+const BASE = "/strata/";
+const WAREHOUSE = resolve(PROJECT_DIR, process.env.STRATA_WAREHOUSE ?? "warehouse");
+const ARTIFACTS = resolve(PROJECT_DIR, "test-artifacts");
+
+let server: StaticServer;
+let browser: Browser;
+let watch: PageWatch;
+let page: Page;
+
+/** Server-side truth: DuckDB (node) over the warehouse's published Parquet files. */
+async function serverRows(sql: string): Promise<Record<string, unknown>[]> {
+  const { db } = await openWarehouse(WAREHOUSE);
+  try {
+    return await db.all<Record<string, unknown>>(sql);
+  } finally {
+    db.close();
+  }
+}
+
+const norm = (v: unknown) => (typeof v === "bigint" ? Number(v) : v);
+
+before(async () => {
+  // STRATA_TEST_DIST=<dir>: test a site already built (with STRATA_BASE=/strata/) elsewhere.
+  const { dir, ms } = process.env.STRATA_TEST_DIST ? { dir: resolve(process.env.STRATA_TEST_DIST), ms: null } : buildSite({ base: BASE });
+  if (ms !== null) console.log(`observable build: ${(ms / 1000).toFixed(1)} s`);
+  server = await serveDist(dir, { base: BASE });
+  browser = await launchChromium();
+  watch = await watchContext(browser.context);
+  page = await browser.context.newPage();
+  await page.goto(`${server.url}workbench`);
+  await waitReady(page);
+  // The page stores its notebook on load; the test starts from no stored state.
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(`${server.url}workbench`);
+  await waitReady(page);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function waitReady(p: Page) {
+  await p.waitForFunction(() => document.documentElement.dataset.workbenchReady, null, { timeout: 60_000 });
+  await p.waitForFunction(() => (window as any).strataWorkbench, null, { timeout: 10_000 });
+  await p.evaluate(() => (window as any).strataWorkbench.ready);
+}
+
+const cells = (p: Page = page) => p.locator("[data-cell]");
+const cellSqls = (p: Page = page) => p.evaluate(() => (window as any).strataWorkbench.cells() as string[]);
+
+/** Replace the text of cell `index` by typing, then run it with Ctrl+Enter; resolves when the run finished. */
+async function typeAndRun(index: number, sql: string, p: Page = page) {
+  const cell = cells(p).nth(index);
+  await cell.locator(".cm-content").click();
+  await p.keyboard.press("Control+a");
+  await p.keyboard.press("Delete");
+  await p.keyboard.insertText(sql);
+  await runWith(cell, () => p.keyboard.press("Control+Enter"));
+  return cell;
+}
+
+async function runWith(cell: ReturnType<typeof cells>, trigger: () => Promise<void>) {
+  const before = Number((await cell.getAttribute("data-runs")) ?? 0);
+  await trigger();
+  await cell.page().waitForFunction(
+    ([el, n]) => Number((el as HTMLElement).dataset.runs ?? 0) > (n as number),
+    [await cell.elementHandle(), before] as const,
+    { timeout: 30_000 },
+  );
+}
+
+async function tableText(cell: ReturnType<typeof cells>) {
+  return cell.locator("[data-result] table").evaluate((table: HTMLTableElement) => ({
+    head: [...table.tHead!.rows[0].cells].map((c) => c.textContent),
+    body: [...table.tBodies[0].rows].map((r) => [...r.cells].map((c) => c.textContent)),
+  }));
+}
+
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; ++i) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), ++i;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") row.push(field), (field = "");
+    else if (c === "\n") row.push(field), rows.push(row), (row = []), (field = "");
+    else if (c !== "\r") field += c;
+  }
+  if (field || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
+test("opens with the six Phase 2 queries and the schema browser", async () => {
+  const questions = JSON.parse(
+    spawnSync(process.execPath, ["--import", "tsx", "src/data/questions.json.ts"], { cwd: PROJECT_DIR, encoding: "utf8" }).stdout,
+  ) as { sql: string }[];
+  assert.equal(questions.length, 6);
+  assert.deepEqual(await cellSqls(), questions.map((q) => q.sql.trim()));
+  assert.equal(await page.locator("[data-workbench]").getAttribute("data-notebook-source"), "default");
+  const schema = await page.locator("[data-schema-table]").evaluateAll((els) =>
+    els.map((el) => [el.getAttribute("data-schema-table"), Number(el.querySelector("[data-schema-rows]")!.getAttribute("data-schema-rows"))]),
+  );
+  const tables = ["streams", "movies", "users", "authors_history", "books_history", "reviews_history", "loads", "quarantine"];
+  assert.deepEqual(schema.map(([t]) => t), tables);
+  for (const [table, rows] of schema) {
+    const [{ n }] = await serverRows(`select count(*)::bigint as n from ${table}`);
+    assert.equal(rows, Number(n), `${table} row count`);
+  }
+  assert.equal(await page.locator("#wb-status").getAttribute("data-status"), "ready");
+  assert.match((await page.locator("#wb-status").textContent()) ?? "", /ready \(\d+ ms/);
+});
+
+test("every Phase 2 query in the page returns exactly what the CLI returns", async () => {
+  const cli = spawnSync(process.execPath, ["bin/strata.js", "answers", "--json", "--all", "--warehouse", WAREHOUSE], {
+    cwd: PROJECT_DIR,
+    encoding: "utf8",
+  });
+  assert.equal(cli.status, 0, cli.stderr);
+  const expected = JSON.parse(cli.stdout) as { questions: { id: string; variants: { variant: string; is_primary: boolean; definition: string; value: number | null }[] }[] };
+  await page.locator("[data-run-all]").click();
+  await page.waitForFunction(
+    () => [...document.querySelectorAll<HTMLElement>("[data-cell]")].every((c) => Number(c.dataset.runs ?? 0) >= 1),
+    null,
+    { timeout: 60_000 },
+  );
+  const results = (await page.evaluate(() => (window as any).strataWorkbench.results())) as {
+    columns: { name: string }[];
+    rows: unknown[][];
+  }[];
+  assert.equal(results.length, expected.questions.length);
+  expected.questions.forEach((q, i) => {
+    const r = results[i];
+    assert.ok(r, `${q.id}: no result (error: ${i})`);
+    assert.deepEqual(r.columns.map((c) => c.name), ["variant", "is_primary", "definition", "value"], q.id);
+    const got = r.rows.map(([variant, is_primary, definition, value]) => ({ variant, is_primary, definition, value }));
+    assert.deepEqual(got, q.variants, q.id);
+  });
+  // The displayed value column shows the same numbers.
+  const first = await tableText(cells().nth(0));
+  assert.deepEqual(first.body.map((r) => Number(r[3])), expected.questions[0].variants.map((v) => v.value));
+});
+
+test("a typed query runs with Ctrl+Enter and matches DuckDB on the warehouse", async () => {
+  await page.locator("[data-add-cell-bottom]").click();
+  const index = (await cells().count()) - 1;
+  const cell = await typeAndRun(index, "select count(*) as n from streams");
+  assert.equal(await cell.getAttribute("data-state"), "done");
+  const [{ n }] = await serverRows("select count(*) as n from streams");
+  assert.deepEqual(await tableText(cell), { head: ["n"], body: [[String(n)]] });
+  assert.equal(await cell.locator("[data-row-count]").getAttribute("data-rows"), "1");
+  assert.ok(Number(await cell.locator("[data-elapsed]").getAttribute("data-ms")) >= 0);
+
+  // Many rows, several types, sorted by a header click.
+  const sql =
+    "select movie_key, count(*) as sessions, round(sum(size_mb), 3) as mb, min(start_utc) as first_start from streams group by movie_key order by movie_key";
+  await typeAndRun(index, sql);
+  const expected = (await serverRows(sql)).map((r) => [r.movie_key, Number(r.sessions), Number(r.mb), String(r.first_start)]);
+  const got = (await page.evaluate((i) => (window as any).strataWorkbench.results()[i], index)) as { rows: unknown[][] };
+  assert.deepEqual(
+    got.rows.map((r) => [r[0], r[1], r[2], String(r[3])]),
+    expected.map((r) => [r[0], r[1], r[2], String(r[3])]),
+  );
+  assert.equal(await cell.locator("[data-row-count]").getAttribute("data-rows"), String(expected.length));
+  await cell.locator('th[data-column="sessions"] button').click();
+  await cell.locator('th[data-column="sessions"] button').click(); // descending
+  const sorted = await tableText(cell);
+  const sessions = sorted.body.map((r) => Number(r[1]));
+  assert.deepEqual(sessions, [...expected.map((r) => r[1] as number)].sort((a, b) => b - a));
+  assert.equal(await cell.locator('th[data-column="sessions"]').getAttribute("aria-sort"), "descending");
+  assert.equal(await cell.locator("[data-chart] svg").count(), 1, "a category × number result gets a chart");
+});
+
+test("a bad query shows DuckDB's error and the next query still runs", async () => {
+  const index = (await cells().count()) - 1;
+  const cell = await typeAndRun(index, "select nope from streams");
+  assert.equal(await cell.getAttribute("data-state"), "error");
+  const message = (await cell.locator("[data-error]").textContent()) ?? "";
+  assert.match(message, /Binder Error/i);
+  assert.match(message, /nope/);
+  assert.equal(await cell.locator("[data-result] table").count(), 0);
+  await typeAndRun(index, "select count(distinct user_key) as users from streams");
+  assert.equal(await cell.getAttribute("data-state"), "done");
+  assert.ok(await cell.locator("[data-error]").isHidden());
+  const [{ users }] = await serverRows("select count(distinct user_key) as users from streams");
+  assert.deepEqual((await tableText(cell)).body, [[String(users)]]);
+});
+
+test("a long query can be cancelled and the page stays usable", async () => {
+  const index = (await cells().count()) - 1;
+  const cell = cells().nth(index);
+  await cell.locator(".cm-content").click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.insertText("select sum(a.range * b.range) from range(1000000) a, range(100000) b");
+  const start = performance.now();
+  await runWith(cell, async () => {
+    await page.keyboard.press("Control+Enter");
+    await cell.locator("[data-cancel]").waitFor({ state: "visible" });
+    await page.waitForTimeout(300);
+    await cell.locator("[data-cancel]").click();
+  });
+  assert.equal(await cell.getAttribute("data-state"), "cancelled");
+  assert.ok(performance.now() - start < 10_000);
+  assert.ok(await cell.locator("[data-cancel]").isHidden());
+  await typeAndRun(index, "select 41 + 1 as answer");
+  assert.deepEqual((await tableText(cell)).body, [["42"]]);
+});
+
+test("clicking a schema name inserts it at the cursor", async () => {
+  const index = (await cells().count()) - 1;
+  const cell = cells().nth(index);
+  await cell.locator(".cm-content").click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.insertText("select count(*) from ");
+  await page.locator('[data-schema-table="movies"] summary button').click();
+  await page.keyboard.insertText(" where ");
+  await page.locator('[data-schema-table="movies"] summary').click({ position: { x: 2, y: 5 } }); // expand
+  await page.locator('[data-schema-column="movies.duration_mins"]').click();
+  await page.keyboard.insertText(" > 100");
+  assert.equal((await cellSqls()).at(-1), "select count(*) from movies where duration_mins > 100");
+});
+
+test("CSV and Parquet exports download the result's rows", async () => {
+  const index = (await cells().count()) - 1;
+  const sql = "select user_key, count(*) as n, max(end_local) as last_end from streams group by user_key order by user_key";
+  const cell = await typeAndRun(index, sql);
+  const expected = await serverRows(sql);
+
+  const [csvDownload] = await Promise.all([page.waitForEvent("download"), cell.locator("[data-export-csv]").click()]);
+  const csv = parseCsv(await readFile((await csvDownload.path())!, "utf8"));
+  assert.deepEqual(csv[0], ["user_key", "n", "last_end"]);
+  assert.deepEqual(
+    csv.slice(1),
+    expected.map((r) => [String(r.user_key), String(r.n), String(r.last_end)]),
+  );
+
+  const [pqDownload] = await Promise.all([
+    page.waitForEvent("download", { timeout: 30_000 }),
+    cell.locator("[data-export-parquet]").click(),
+  ]);
+  await mkdir(ARTIFACTS, { recursive: true });
+  const pqPath = resolve(ARTIFACTS, "workbench-export.parquet");
+  await pqDownload.saveAs(pqPath);
+  const fromParquet = await serverRows(`select * from read_parquet('${pqPath}') order by user_key`);
+  assert.deepEqual(
+    fromParquet.map((r) => [r.user_key, norm(r.n), String(r.last_end)]),
+    expected.map((r) => [r.user_key, norm(r.n), String(r.last_end)]),
+  );
+});
+
+test("cells can be added, removed and reordered; the notebook survives a reload and round-trips through the URL", async () => {
+  await page.locator("[data-add-cell-bottom]").click();
+  const last = (await cells().count()) - 1;
+  await typeAndRun(last, "select 'second' as which");
+  await page.locator("[data-add-cell-bottom]").click();
+  await typeAndRun(last + 1, "select 'third' as which");
+  let sqls = await cellSqls();
+  assert.deepEqual(sqls.slice(-2), ["select 'second' as which", "select 'third' as which"]);
+
+  await cells().nth(last + 1).locator("[data-move-up]").click();
+  sqls = await cellSqls();
+  assert.deepEqual(sqls.slice(-2), ["select 'third' as which", "select 'second' as which"]);
+  assert.deepEqual(
+    await cells().evaluateAll((els) => els.map((el) => el.getAttribute("data-cell-index"))),
+    sqls.map((_, i) => String(i)),
+  );
+  await cells().nth(0).locator("[data-move-down]").click(); // Q1 below Q2
+  await cells().nth(last).locator("[data-remove]").click(); // the 'third' cell
+  const expected = await cellSqls();
+  assert.equal(expected.length, sqls.length - 1);
+  assert.ok(!expected.includes("select 'third' as which"));
+  assert.match(expected[1], /^-- Q1\./);
+  assert.match(expected[0], /^-- Q2\./);
+
+  // The URL and storage are written shortly after a change.
+  await page.waitForFunction(
+    (n) => document.querySelector<HTMLElement>("[data-workbench]")!.dataset.savedCells === String(n) && location.hash.startsWith("#nb="),
+    expected.length,
+  );
+  await page.waitForTimeout(400);
+  const url = page.url();
+  assert.ok(url.startsWith(`${server.url}workbench#nb=`), url);
+
+  await page.reload();
+  await waitReady(page);
+  assert.deepEqual(await cellSqls(), expected, "reload keeps the notebook");
+
+  // A shared link: another tab with no storage opens the same notebook from the URL alone.
+  const other = await browser.context.newPage();
+  await other.goto(`${server.url}workbench`);
+  await other.evaluate(() => localStorage.clear());
+  await other.goto(url);
+  await waitReady(other);
+  assert.equal(await other.locator("[data-workbench]").getAttribute("data-notebook-source"), "url");
+  assert.deepEqual(await cellSqls(other), expected, "URL round-trip");
+  await other.close();
+
+  // Reset asks for a second click, then restores the Phase 2 queries.
+  await page.locator("[data-reset]").click();
+  assert.deepEqual(await cellSqls(), expected, "one click does not reset");
+  await page.locator("[data-reset]").click();
+  const reset = await cellSqls();
+  assert.equal(reset.length, 6);
+  assert.match(reset[0], /^-- Q1\./);
+  await page.waitForFunction(() => document.querySelector<HTMLElement>("[data-workbench]")!.dataset.savedCells === "6");
+  await page.reload();
+  await waitReady(page);
+  assert.deepEqual(await cellSqls(), reset);
+});
+
+test("screenshots (laptop, phone), no console errors, nothing off-origin", async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.locator("[data-run-all]").click();
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>("[data-cell]")].every((c) => c.dataset.runs === "1"), null, {
+    timeout: 60_000,
+  });
+  await page.waitForFunction(() => document.querySelectorAll("[data-chart] svg").length > 0);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.screenshot({ path: resolve(ARTIFACTS, "workbench-laptop.png") });
+  await page.screenshot({ path: resolve(ARTIFACTS, "workbench-laptop-full.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: resolve(ARTIFACTS, "workbench-phone.png") });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page scrolls sideways on a phone by ${overflow}px`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  assert.deepEqual(watch.offOrigin, [], "requests to hosts other than the site");
+  assert.deepEqual(watch.errors, [], "console errors / failed requests");
+  for (const r of server.requests) assert.ok(r.path.startsWith(BASE), `request outside the base path: ${r.path}`);
+});
