@@ -127,4 +127,29 @@ describe("warehouse lock", () => {
     assert.equal(next.code, 0, next.stderr);
     assert.deepEqual(strays(warehouse), []);
   });
+
+  // Known race (see the report): two runs that find the same stale lock can both take it: A removes
+  // it and creates its own; B, which had read the dead owner before, then removes A's fresh lock
+  // and creates its own. A lock file is also empty for a moment between open(O_EXCL) and the write,
+  // and an empty lock is taken for stale. Marked todo until lock.ts serialises takeovers.
+  test("six runs finding the same stale lock: never two holders at once", { todo: "stale-lock takeover race in lock.ts" }, async () => {
+    let worst = 0;
+    for (let trial = 0; trial < 3 && worst <= 1; trial++) {
+      const warehouse = tempDir("lock-race");
+      writeFileSync(join(warehouse, "_lock"), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: "long ago" })); // no such pid
+      const startAt = String(Date.now() + 2500);
+      const holders = Array.from({ length: 6 }, () =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "test", "support", "lock-holder.ts"), warehouse, startAt], { cwd: repoRoot, stdio: "ignore" });
+          child.on("close", resolve);
+        }),
+      );
+      assert.deepEqual(await Promise.all(holders), [0, 0, 0, 0, 0, 0]);
+      const events = readFileSync(join(warehouse, "holders.log"), "utf8").trim().split("\n").map((l) => l.split(" "))
+        .sort((a, b) => Number(a[2]) - Number(b[2]));
+      let now = 0;
+      for (const [, kind] of events) worst = Math.max(worst, (now += kind === "in" ? 1 : -1));
+    }
+    assert.equal(worst, 1, `${worst} runs held the lock at the same time`);
+  });
 });
