@@ -10,7 +10,7 @@ const usage = `usage (add --verbose for progress on stderr):
   strata ingest vendor <dir|ftp-url> --date YYYY-MM-DD [--warehouse DIR] [--wait SECONDS]
   strata ingest internal <dir> [--warehouse DIR] [--wait SECONDS]
   strata answers [--json] [--all] [--warehouse DIR]
-  strata generate <out-dir> --scale N --nights K [--seed S]
+  strata generate <out-dir> --scale N --nights K [--seed S] [--internal-scale M]
   strata status [--warehouse DIR]
   strata build [--warehouse DIR]   (ETL from the configured data, then the site into dist/)`;
 
@@ -34,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
       all: { type: "boolean" },
       scale: { type: "string" },
       nights: { type: "string" },
+      "internal-scale": { type: "string" },
       seed: { type: "string" },
       verbose: { type: "boolean", short: "v" },
       help: { type: "boolean", short: "h" },
@@ -76,7 +77,8 @@ async function main(argv: string[]): Promise<void> {
       const nights = Number(values.nights ?? "1");
       if (!(scale > 0) || !Number.isInteger(nights) || nights < 1) throw new UsageError("generate: --scale must be > 0 and --nights a whole number ≥ 1");
       const { generate } = await import("./generate/index.ts");
-      const summary = await generate({ outDir: out, scale, nights, seed: values.seed === undefined ? 1 : Number(values.seed) });
+      const internalScale = values["internal-scale"] === undefined ? undefined : Number(values["internal-scale"]);
+      const summary = await generate({ outDir: out, scale, nights, internalScale, seed: values.seed === undefined ? 1 : Number(values.seed) });
       process.stdout.write(`${JSON.stringify(summary)}\n`);
       return;
     }

@@ -14,9 +14,7 @@ export class Db {
 
   /** Opens an in-memory database; `tempDir` is where DuckDB spills when the memory limit is hit. */
   static async open(opts: { memoryLimit?: string; tempDir?: string; threads?: number } = {}): Promise<Db> {
-    // Row order carries no meaning in our tables (record_index does), and keeping it would
-    // serialise Parquet writes and hold more in memory.
-    const config: Record<string, string> = { memory_limit: opts.memoryLimit ?? "3GB", preserve_insertion_order: "false" };
+    const config: Record<string, string> = { memory_limit: opts.memoryLimit ?? "3GB" };
     if (opts.tempDir) config.temp_directory = opts.tempDir;
     if (opts.threads) config.threads = String(opts.threads);
     const instance = await DuckDBInstance.create(":memory:", config);

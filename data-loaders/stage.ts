@@ -1,19 +1,32 @@
 /**
- * Reads a whole source file into DuckDB with the columns and checks derived from its zod schema:
- * one parallel scan, no record passes through JavaScript. A file DuckDB cannot parse fails as a
- * whole; a record that breaks the schema keeps its row, with the reason, for the quarantine.
+ * Reads a whole source file into DuckDB with the columns and checks derived from its zod schema,
+ * normalizes it and materializes the result once: one parallel parse of the file, no record
+ * passing through JavaScript. A file DuckDB cannot parse fails as a whole; a record that breaks
+ * the schema (or a business rule of the normalize SQL) keeps its row, with its reason and the
+ * record as read, for the quarantine.
  */
 import type { z } from "zod";
 import { StrataError } from "./errors.ts";
-import { type Db, sqlLiteral } from "./db.ts";
+import { type Db, sqlLiteral, sqlPath } from "./db.ts";
 import { columnsArgument, reasonExpression, sqlShapeOf } from "./zod-to-sql.ts";
 
-export type StageRequest = { path: string; kind: "json" | "csv"; schema: z.ZodObject; what: string };
+export type StageRequest = {
+  path: string;
+  kind: "json" | "csv";
+  schema: z.ZodObject;
+  /** what the file should be, for messages: "v2 reviews JSON" */
+  what: string;
+  /** SQL file creating view `normalized` from view `raw` (see vendor/sql/normalize_*.sql) */
+  normalizeSql: string;
+  /** SQL file materializing `normalized` as table `hashed` */
+  materializeSql: string;
+};
 
 /**
- * Creates temp table `raw`: record_index (0-based position among the records read), the declared
- * columns, and `reason` (NULL when the record is valid). For CSV, malformed lines are kept apart
- * in temp table `raw_rejects` (line, reason, record). Returns the number of rows in `raw`.
+ * Creates view `raw` (record_index: 0-based position among the records read; the declared columns;
+ * `reason`, NULL when the record is valid; `raw_record`, the record as JSON text when it is not)
+ * and table `hashed`, the normalized records. For CSV, malformed lines are kept apart in temp
+ * table `raw_rejects` (line, reason, record). Returns the number of records in `hashed`.
  */
 export async function stageRecords(db: Db, request: StageRequest): Promise<number> {
   const shape = sqlShapeOf(request.schema);
@@ -24,13 +37,19 @@ export async function stageRecords(db: Db, request: StageRequest): Promise<numbe
       ? `read_json(${path}, format = 'array', columns = ${columns}, maximum_object_size = 268435456)`
       : `read_csv(${path}, header = true, columns = ${columns}, quote = '"', escape = '"', auto_detect = false,
                   store_rejects = true, rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans')`;
+  const fields = Object.keys(shape.columns).map((c) => `"${c.replaceAll('"', '""')}"`).join(", ");
+  await db.run(`
+    CREATE OR REPLACE TEMP VIEW raw AS
+    SELECT *, CASE WHEN reason IS NOT NULL THEN CAST(to_json(struct_pack(${fields})) AS VARCHAR) END AS raw_record
+    FROM (SELECT row_number() OVER () - 1 AS record_index, *, ${reasonExpression(shape)} AS reason FROM ${reader})`);
+  await db.runFile(request.normalizeSql);
   try {
-    await db.run(`
-      CREATE OR REPLACE TEMP TABLE raw AS
-      SELECT row_number() OVER () - 1 AS record_index, *, ${reasonExpression(shape)} AS reason
-      FROM ${reader}`);
+    // the one statement that reads the file: a parse error surfaces here
+    await db.runFile(request.materializeSql);
   } catch (error) {
-    throw new StrataError(`${request.path}: not valid ${request.what}: ${firstLine((error as Error).message)}`);
+    const message = (error as Error).message;
+    if (!/^(Invalid Input Error|IO Error)/.test(message)) throw error;
+    throw new StrataError(`${request.path}: not valid ${request.what}: ${firstLine(message)}`);
   }
   if (request.kind === "csv") {
     await db.run(`
@@ -38,8 +57,19 @@ export async function stageRecords(db: Db, request: StageRequest): Promise<numbe
       SELECT line, 'line ' || line || ': ' || error_message AS reason, csv_line AS record
       FROM csv_reject_errors`);
   }
-  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw`);
+  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM hashed`);
   return n;
+}
+
+/**
+ * Splits `hashed` into view `staged` and table `quarantined` (sql/split.sql). Records quarantined
+ * by a business rule or as duplicates were valid by the schema, so their JSON was not kept on the
+ * way in: only then is the file read a second time, for those records alone.
+ */
+export async function splitStaged(db: Db): Promise<void> {
+  await db.runFile(sqlPath("split.sql"));
+  const [{ missing }] = await db.all<{ missing: number }>(`SELECT count(*)::INTEGER AS missing FROM quarantined WHERE record IS NULL`);
+  if (missing > 0) await db.runFile(sqlPath("quarantine_raw.sql"));
 }
 
 function firstLine(message: string): string {

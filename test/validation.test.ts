@@ -4,12 +4,14 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { Db } from "../data-loaders/db.ts";
 import { stageRecords } from "../data-loaders/stage.ts";
 import { type VendorFormat, vendorFormats } from "../data-loaders/vendor/formats.ts";
 import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
 import { checksums, hasRealData, query, realV1, realV2, strata, tableGlob, tempDir } from "./support/warehouse.ts";
 
+const vendorSql = (name: string) => fileURLToPath(new URL(`../data-loaders/vendor/sql/${name}`, import.meta.url));
 const formatOf = (entity: string, format: string) => vendorFormats.find((f) => f.entity === entity && f.format === format)!;
 const clone = <T>(x: T): T => structuredClone(x);
 
@@ -36,7 +38,12 @@ async function sqlReasons(format: VendorFormat, records: unknown[], dir: string)
   writeFileSync(path, JSON.stringify(records));
   const db = await Db.open();
   try {
-    await stageRecords(db, { path, kind: "json", schema: format.schema, what: "test" });
+    await stageRecords(db, {
+      path, kind: "json", schema: format.schema, what: "test",
+      normalizeSql: vendorSql(`normalize_${format.entity}_${format.format}.sql`),
+      materializeSql: vendorSql("record_hash.sql"),
+    });
+    // `raw` holds the schema's verdict alone (business rules come after, in `hashed`)
     return (await db.all<{ reason: string | null }>(`SELECT reason FROM raw ORDER BY record_index`)).map((r) => r.reason);
   } finally {
     db.close();

@@ -6,10 +6,10 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Db, sqlPath } from "../db.ts";
+import { Db } from "../db.ts";
 import { StrataError } from "../errors.ts";
 import { describeFile } from "../hash-file.ts";
-import { stageRecords } from "../stage.ts";
+import { splitStaged, stageRecords } from "../stage.ts";
 import { collectQuarantine, type LoadRow, startRunQuarantine, writeLoadRecords } from "../warehouse/loads.ts";
 import { acquireLock } from "../warehouse/lock.ts";
 import { newTableFile, publish, readManifest, recover } from "../warehouse/manifest.ts";
@@ -48,10 +48,15 @@ export async function ingestInternal(opts: { warehouse: string; dir: string; wai
       for (const [i, extract] of internalExtracts.entries()) {
         const path = join(dir, extract.file);
         await db.setVariables({ entity: extract.table, source_file: path });
-        const parsed = await stageRecords(db, { path, kind: "csv", schema: extract.schema, what: `${extract.table} CSV` });
-        await db.runFile(sql(`normalize_${extract.table}.sql`));
-        await db.run(`CREATE OR REPLACE TEMP TABLE hashed AS SELECT * FROM normalized`);
-        await db.runFile(sqlPath("split.sql"));
+        const parsed = await stageRecords(db, {
+          path,
+          kind: "csv",
+          schema: extract.schema,
+          what: `${extract.table} CSV`,
+          normalizeSql: sql(`normalize_${extract.table}.sql`),
+          materializeSql: sql("materialize.sql"),
+        });
+        await splitStaged(db);
         await collectQuarantine(db);
         await db.run(`INSERT INTO run_quarantine SELECT getvariable('load_id'), getvariable('entity'), getvariable('source_file'), NULL, reason, record FROM raw_rejects`);
         const [{ accepted, quarantined, rejected }] = await db.all<{ accepted: number; quarantined: number; rejected: number }>(

@@ -44,7 +44,7 @@ export async function queryArrow(db: Db, sql: string): Promise<Table> {
   const vectors: Record<string, ReturnType<typeof vectorFromArray>> = {};
   names.forEach((name, i) => {
     const { type, convert } = arrowTypeOf(types[i].typeId);
-    vectors[name] = vectorFromArray(columns[i].map(convert), type);
+    vectors[name] = vectorFromArray(columns[i].map(convert), type as never);
   });
   return makeTable(vectors as never) as unknown as Table;
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Db, sqlLiteral, sqlPath } from "../db.ts";
+import { Db, sqlLiteral } from "../db.ts";
 import { StrataError } from "../errors.ts";
 import { failpoint } from "../failpoints.ts";
 import { describeFile } from "../hash-file.ts";
@@ -18,7 +18,7 @@ import { readTable, writeParquet } from "../warehouse/write.ts";
 import { entityOf, detectFormat } from "./detect.ts";
 import type { Entity, VendorFormat } from "./formats.ts";
 import { checkAgainstLanded, landDrop, type LandedFile, vendorFiles } from "./land.ts";
-import { stageRecords } from "../stage.ts";
+import { splitStaged, stageRecords } from "../stage.ts";
 import { fileURLToPath } from "node:url";
 
 export type EntityReport = {
@@ -32,6 +32,8 @@ export type EntityReport = {
   deleted: number;
   reappeared: number;
   unchanged: number;
+  /** seconds spent reading + checking, normalizing + merging, and writing Parquet */
+  seconds: { stage: number; merge: number; write: number };
 };
 export type NightReport = { date: string; status: "merged" | "already-merged"; entities: EntityReport[]; warehouseVersion: number };
 
@@ -82,7 +84,8 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
         const file = files[i];
         const report = await mergeEntity(db, warehouse, manifest, next, join(dir, file.name), format, date);
         log(`vendor ${date} ${format.entity} (${format.format}): ${report.recordsIn} in, ${report.accepted} accepted, ${report.quarantined} quarantined; ` +
-          `+${report.inserted} ~${report.updated} -${report.deleted} ↺${report.reappeared} =${report.unchanged}`);
+          `+${report.inserted} ~${report.updated} -${report.deleted} ↺${report.reappeared} =${report.unchanged}; ` +
+          `${report.seconds.stage} s read+check, ${report.seconds.merge} s merge, ${report.seconds.write} s write`);
         reports.push(report);
         landed.push({ ...file, format: format.format, records: report.recordsIn });
       }
@@ -111,11 +114,18 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
   const entity = entityOf(path);
   const table = historyTable(entity);
   await db.setVariables({ entity, source_file: path });
-  const recordsIn = await stageRecords(db, { path, kind: "json", schema: format.schema, what: `${format.format} ${entity} JSON` });
+  const clock = stopwatch();
+  const recordsIn = await stageRecords(db, {
+    path,
+    kind: "json",
+    schema: format.schema,
+    what: `${format.format} ${entity} JSON`,
+    normalizeSql: sql(`normalize_${entity}_${format.format}.sql`),
+    materializeSql: sql("record_hash.sql"),
+  });
   failpoint("vendor:after-stage");
-  await db.runFile(sql(`normalize_${entity}_${format.format}.sql`));
-  await db.runFile(sql("record_hash.sql"));
-  await db.runFile(sqlPath("split.sql"));
+  const stageSeconds = clock();
+  await splitStaged(db);
 
   const files = manifest.tables[table] ?? [];
   const currentFile = files.find((f) => f.includes("/current-"));
@@ -127,6 +137,7 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
       FROM staged LIMIT 0`);
   }
   await db.runFile(sql("merge_history.sql"));
+  const mergeSeconds = clock();
 
   const nextCurrent = newTableFile(manifest, table, "current");
   const closed = newTableFile(manifest, table, `closed-${date}`);
@@ -140,6 +151,7 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
   if (closing > 0) await writeParquet(db, warehouse, closed, "SELECT * FROM closed_tonight ORDER BY business_key");
   next.tables[table] = [...files.filter((f) => f !== currentFile), ...(closing > 0 ? [closed] : []), nextCurrent];
   await collectQuarantine(db);
+  const writeSeconds = clock();
 
   const [{ accepted, quarantined }] = await db.all<{ accepted: number; quarantined: number }>(
     `SELECT (SELECT count(*) FROM staged)::INTEGER AS accepted, (SELECT count(*) FROM quarantined)::INTEGER AS quarantined`,
@@ -158,5 +170,17 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
     deleted: counts.deleted ?? 0,
     reappeared: counts.reappeared ?? 0,
     unchanged: counts.unchanged ?? 0,
+    seconds: { stage: stageSeconds, merge: mergeSeconds, write: writeSeconds },
+  };
+}
+
+/** Seconds since the previous call (or creation), to 0.01 s. */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = Math.round((now - last) / 10) / 100;
+    last = now;
+    return elapsed;
   };
 }

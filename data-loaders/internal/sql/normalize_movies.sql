@@ -2,12 +2,12 @@
 CREATE OR REPLACE TEMP VIEW normalized AS
 SELECT
     record_index,
-    norm_key(title)                   AS business_key,
+    norm_key(title)                       AS business_key,
     title,
-    norm_key(title)                   AS title_key,
-    CAST(duration_mins AS INTEGER)    AS duration_mins,
+    norm_key(title)                       AS title_key,
+    TRY_CAST(duration_mins AS INTEGER)    AS duration_mins,
     original_language,
-    CAST(size_mb AS DOUBLE)           AS size_mb,
-    NULL::VARCHAR                     AS reason
-FROM raw
-WHERE reason IS NULL;
+    TRY_CAST(size_mb AS DOUBLE)           AS size_mb,
+    reason,
+    raw_record
+FROM raw;

@@ -2,6 +2,9 @@
 -- plain TIMESTAMPs, with the offset beside them, so no question needs TIMESTAMPTZ (or ICU).
 -- A stream has no key in the extract: its position in the file is its id.
 CREATE OR REPLACE TEMP VIEW normalized AS
+WITH parsed AS (
+    SELECT *, utc_of(start_at) AS start_utc, utc_of(end_at) AS end_utc FROM raw
+)
 SELECT
     record_index,
     record_index                      AS business_key,
@@ -10,13 +13,13 @@ SELECT
     norm_key(movie_title)             AS movie_key,
     lower(trim(user_email))           AS user_key,
     trim(user_email)                  AS user_email,
-    CAST(size_mb AS DOUBLE)           AS size_mb,
-    utc_of(start_at)                  AS start_utc,
+    TRY_CAST(size_mb AS DOUBLE)       AS size_mb,
+    start_utc,
     local_of(start_at)                AS start_local,
     offset_minutes_of(start_at)       AS start_offset_minutes,
-    utc_of(end_at)                    AS end_utc,
+    end_utc,
     local_of(end_at)                  AS end_local,
     offset_minutes_of(end_at)         AS end_offset_minutes,
-    CASE WHEN utc_of(end_at) < utc_of(start_at) THEN 'end_at: before start_at' END AS reason
-FROM raw
-WHERE reason IS NULL;
+    coalesce(reason, CASE WHEN end_utc < start_utc THEN 'end_at: before start_at' END) AS reason,
+    raw_record
+FROM parsed;

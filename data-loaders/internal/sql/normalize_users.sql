@@ -6,6 +6,6 @@ SELECT
     trim(first_name)          AS first_name,
     trim(last_name)           AS last_name,
     trim(email)               AS email,
-    NULL::VARCHAR             AS reason
-FROM raw
-WHERE reason IS NULL;
+    reason,
+    raw_record
+FROM raw;

@@ -1,18 +1,14 @@
 -- reviews.json, nested format → the shared review shape. Every review lists one real movie and
 -- the sentinel title "end" (exact, lower case: real titles are upper case here), in either order.
--- Timestamps are stored as UTC instants.
+-- Timestamps are stored as UTC instants. Every record passes through (invalid ones with their
+-- reason), so casts are TRY_ casts.
 CREATE OR REPLACE TEMP VIEW normalized AS
 WITH unpacked AS (
-    SELECT
-        record_index,
-        trim(books[1].metadata.title)                         AS book_title,
-        list_filter(movies, m -> m.title <> 'end')            AS real_movies,
-        trim(content.text)                                    AS review_text,
-        rating.rate                                           AS rate,
-        created,
-        updated
+    SELECT *,
+           trim(books[1].metadata.title)                  AS book_title,
+           list_filter(movies, m -> m.title <> 'end')     AS real_movies,
+           trim(content.text)                             AS review_text
     FROM raw
-    WHERE reason IS NULL
 ),
 keyed AS (
     SELECT *, norm_key(book_title) AS book_key, trim(real_movies[1].title) AS movie_title, norm_key(real_movies[1].title) AS movie_key
@@ -26,8 +22,9 @@ SELECT
     movie_title,
     movie_key,
     review_text,
-    CAST(rate AS INTEGER)                                    AS rating,
+    TRY_CAST(rating.rate AS INTEGER)                         AS rating,
     utc_of(created)                                          AS created_at,
     utc_of(updated)                                          AS updated_at,
-    CASE WHEN len(real_movies) <> 1 THEN 'movies: expected exactly one movie besides the "end" sentinel' END AS reason
+    coalesce(reason, CASE WHEN len(real_movies) <> 1 THEN 'movies: expected exactly one movie besides the "end" sentinel' END) AS reason,
+    raw_record
 FROM keyed;

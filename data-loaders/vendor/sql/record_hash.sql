@@ -1,11 +1,12 @@
 -- Materialises the normalized records with `record_hash`, the fingerprint of a record's facts:
 -- every attribute but the key and the titles' presentation (their case-folded form is in the key).
--- Same facts, same hash, in any format.
+-- Same facts, same hash, in any format. This is the statement that reads the source file.
 CREATE OR REPLACE TEMP TABLE hashed AS
 SELECT
-    * EXCLUDE (reason),
+    * EXCLUDE (reason, raw_record),
     md5(CAST(struct_pack(*COLUMNS(c -> c NOT IN (
-        'record_index', 'business_key', 'reason', 'name', 'title', 'book_title', 'movie_title', 'author_name')))
+        'record_index', 'business_key', 'reason', 'raw_record', 'name', 'title', 'book_title', 'movie_title', 'author_name')))
         AS VARCHAR)) AS record_hash,
-    reason
+    reason,
+    raw_record
 FROM normalized;

@@ -1,0 +1,29 @@
+// One measured step of the benchmark, in its own process so its peak memory is its own:
+//   merge-night.ts merge <warehouse> <night-dir> <date>   → ingestVendorNight
+//   merge-night.ts scan <night-dir>                       → plain DuckDB read of the same files
+// Prints one JSON line: {ms, maxRssMB, ...}.
+import { DuckDBInstance } from "@duckdb/node-api";
+import { join } from "node:path";
+import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
+
+const [mode, ...args] = process.argv.slice(2);
+const started = performance.now();
+let extra: Record<string, unknown> = {};
+if (mode === "merge") {
+  const [warehouse, dir, date] = args;
+  const report = await ingestVendorNight({ warehouse, dir, date });
+  extra = { records: report.entities.reduce((n, e) => n + e.recordsIn, 0), changes: report.entities.map((e) => ({ entity: e.entity, inserted: e.inserted, updated: e.updated, deleted: e.deleted, reappeared: e.reappeared })) };
+} else if (mode === "scan" || mode === "load") {
+  // scan: count(*) over read_json, DuckDB's cheapest full pass over the bytes;
+  // load: every field parsed into a table, the least work any merge must do.
+  const [dir] = args;
+  const conn = await (await DuckDBInstance.create(":memory:", { preserve_insertion_order: "false" })).connect();
+  for (const file of ["authors.json", "books.json", "reviews.json"]) {
+    const source = `read_json('${join(dir, file)}', format = 'array')`;
+    await conn.run(mode === "scan" ? `SELECT count(*) FROM ${source}` : `CREATE OR REPLACE TEMP TABLE t AS SELECT * FROM ${source}`);
+  }
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
+const ms = performance.now() - started;
+process.stdout.write(`${JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, ...extra })}\n`);

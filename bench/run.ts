@@ -1,0 +1,89 @@
+// `npm run bench`: merge throughput on generated vendor nights, against a plain DuckDB read of
+// the same files in the same run; peak memory; and night 30 against night 1 (cost must follow
+// the size of the night's dump, not the nights already merged). Writes bench/results.json.
+//
+// Sizes (env): BENCH_SCALE (default 4600 ≈ 1.08 GB a night), BENCH_LONG_SCALE (default 1000 ≈
+// 235 MB a night) and BENCH_LONG_NIGHTS (default 30). BENCH_DIR: scratch (default /tmp/strata-bench).
+// Needs ~2.5 GB + 2 × BENCH_LONG_NIGHTS × 235 MB of free disk; takes ~10 minutes on 2 cores.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generate } from "../data-loaders/generate/index.ts";
+
+const scale = Number(process.env.BENCH_SCALE ?? 4600);
+const longScale = Number(process.env.BENCH_LONG_SCALE ?? 1000);
+const longNights = Number(process.env.BENCH_LONG_NIGHTS ?? 30);
+const root = process.env.BENCH_DIR ?? "/tmp/strata-bench";
+const step = fileURLToPath(new URL("./merge-night.ts", import.meta.url));
+
+type Measure = { ms: number; maxRssMB: number; records?: number };
+function measure(...args: string[]): Measure {
+  const r = spawnSync(process.execPath, ["--import", "tsx", step, ...args], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`bench step ${args.join(" ")} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+}
+const seconds = (ms: number) => Math.round(ms) / 1000;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+rmSync(root, { recursive: true, force: true });
+mkdirSync(root, { recursive: true });
+
+// 1. A ≥ 1 GB night: the first night (all inserts) and a second (typical changes over 1 GB of history).
+log(`generating 2 nights at scale ${scale}…`);
+const big = await generate({ outDir: join(root, "big"), scale, nights: 2, seed: 1, internal: false });
+const bigNights = big.nights.map((n) => {
+  const dir = join(root, "big", n.dir);
+  const scan = measure("scan", dir);
+  const load = measure("load", dir);
+  const merge = measure("merge", join(root, "big-wh"), dir, n.date);
+  const result = {
+    date: n.date,
+    bytes: n.bytes,
+    records: merge.records,
+    merge_s: seconds(merge.ms),
+    scan_s: seconds(scan.ms),
+    load_s: seconds(load.ms),
+    merge_vs_scan: Math.round((merge.ms / scan.ms) * 100) / 100,
+    merge_vs_load: Math.round((merge.ms / load.ms) * 100) / 100,
+    throughput_MB_s: Math.round(n.bytes / 1e6 / (merge.ms / 1000)),
+    peak_rss_MB: Math.round(merge.maxRssMB),
+    scan_peak_rss_MB: Math.round(scan.maxRssMB),
+  };
+  log(JSON.stringify(result));
+  return result;
+});
+rmSync(join(root, "big"), { recursive: true, force: true });
+rmSync(join(root, "big-wh"), { recursive: true, force: true });
+
+// 2. Thirty nights: does night 30 cost what night 1 did?
+log(`generating ${longNights} nights at scale ${longScale}…`);
+const long = await generate({ outDir: join(root, "long"), scale: longScale, nights: longNights, seed: 2, internal: false });
+const longRuns = long.nights.map((n, i) => {
+  const merge = measure("merge", join(root, "long-wh"), join(root, "long", n.dir), n.date);
+  if (i === 0 || i === 1 || i === longNights - 1 || i % 5 === 4) log(`night ${i + 1}: ${seconds(merge.ms)} s, ${Math.round(merge.maxRssMB)} MB`);
+  return { night: i + 1, bytes: n.bytes, merge_s: seconds(merge.ms), peak_rss_MB: Math.round(merge.maxRssMB) };
+});
+rmSync(root, { recursive: true, force: true });
+
+const first = longRuns[0];
+const last = longRuns.at(-1)!;
+const results = {
+  measuredAt: new Date().toISOString(),
+  machine: { cores: (await import("node:os")).cpus().length, memoryGB: Math.round((await import("node:os")).totalmem() / 2 ** 30) },
+  oneGigabyteNights: bigNights,
+  longRun: {
+    scale: longScale,
+    nights: longRuns,
+    night1_s: first.merge_s,
+    night2_s: longRuns[1]?.merge_s,
+    nightN_s: last.merge_s,
+    nightN_vs_night1: Math.round((last.merge_s / first.merge_s) * 100) / 100,
+    nightN_vs_night2: longRuns[1] ? Math.round((last.merge_s / longRuns[1].merge_s) * 100) / 100 : null,
+  },
+  targets: { merge_1GB_s: 15, merge_vs_scan: 3, nightN_vs_night1: 1.2, peak_rss_MB: 4096 },
+};
+const out = fileURLToPath(new URL("./results.json", import.meta.url));
+writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
+log(`written ${out}`);
+console.log(JSON.stringify({ oneGigabyteNights: bigNights, longRun: { night1_s: first.merge_s, nightN_s: last.merge_s, ratio: results.longRun.nightN_vs_night1 } }, null, 2));
