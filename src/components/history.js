@@ -136,17 +136,25 @@ function nextDay(date) {
   return d.toISOString().slice(0, 10);
 }
 
-/** What each night changed, one small chart per entity (stacked: added, updated, deleted, reappeared). */
+/**
+ * What each night changed, one small chart per entity (stacked: added, updated, deleted,
+ * reappeared). The first night loads the whole catalogue, which would flatten every later
+ * night, so the chart starts at the second night (the table below has the first).
+ */
 export function changesChart(changes, {width}) {
   const kinds = ["added", "updated", "deleted", "reappeared"];
-  const data = changes.flatMap((c) => kinds.map((kind) => ({night: c.night, entity: c.entity, kind, n: c[kind] ?? 0})));
+  const first = changes.reduce((min, c) => (c.night < min ? c.night : min), changes[0]?.night ?? "");
+  const later = changes.filter((c) => c.night !== first);
+  // "MM-DD" labels: full ISO dates as ordinal strings make Plot warn (they look like dates).
+  const data = later.flatMap((c) => kinds.map((kind) => ({night: c.night.slice(5), entity: c.entity, kind, n: c[kind] ?? 0})));
+  if (!data.length) return h("p", {class: "muted"}, "Only one night loaded so far: nothing has changed yet.");
   return Plot.plot({
     width: Math.max(width, 280),
     height: 420,
     marginLeft: 44,
     marginRight: 70,
-    x: {label: "night", tickFormat: (d) => d.slice(5)},
-    y: {grid: true, label: "records"},
+    x: {label: `night (after the first, ${first})`},
+    y: {grid: true, label: "records changed"},
     fy: {label: null},
     color: {...KIND_COLORS, legend: true},
     marks: [
