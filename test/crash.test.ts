@@ -81,7 +81,7 @@ describe("crash at each failpoint", () => {
       const warehouse = tempDir("crash-wh");
       cpSync(base, warehouse, { recursive: true });
       const source = fp.ftp ? ftpUrl : join(data, "vendor", NIGHT2);
-      const env = fp.ftp ? { STRATA_FTP_PASSWORD: FTP_PASSWORD } : {};
+      const env: Record<string, string> = fp.ftp ? { STRATA_FTP_PASSWORD: FTP_PASSWORD } : {};
 
       const crashed = await strataAsync(ingestArgs(source, warehouse), { ...env, STRATA_FAILPOINT: fp.name });
       assert.equal(crashed.signal, "SIGKILL", `died by SIGKILL at ${fp.name} (exit ${crashed.code}, stderr: ${crashed.stderr})`);
