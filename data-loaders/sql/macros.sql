@@ -1,11 +1,11 @@
--- Macros shared by every model. None needs TIMESTAMPTZ (and so ICU), so the same SQL runs in
--- DuckDB-WASM offline.
+-- Macros shared by the ingest models (build time, in Node, where ICU is built in). What they
+-- produce is plain TIMESTAMPs, so the questions over the published tables need no ICU.
 
--- A business key from a name or title: letter case and runs of white space are presentation.
--- The regex runs only on the rare text that has a run to collapse: it costs 5× the rest.
-CREATE OR REPLACE MACRO norm_key(s) AS lower(trim(
-  CASE WHEN contains(s, '  ') OR contains(s, chr(9)) OR contains(s, chr(10)) OR contains(s, chr(13))
-       THEN regexp_replace(s, '\s+', ' ', 'g') ELSE s END));
+-- A TIMESTAMPTZ cast to TIMESTAMP then gives the UTC wall clock, whatever the machine's zone.
+SET TimeZone = 'UTC';
+
+-- A business key from a name or title: letter case and surrounding white space are presentation.
+CREATE OR REPLACE MACRO norm_key(s) AS lower(trim(s));
 
 -- ISO-8601 text with an offset, split into its parts (NULL for text that is not one). The sources write one fixed layout,
 -- "2021-12-06T19:30:19.099+0100", parsed by position (about 5× faster than by regex, which
@@ -30,5 +30,10 @@ CREATE OR REPLACE MACRO offset_minutes_of(s) AS
                + TRY_CAST(regexp_extract(s, '([+-])(\d{2}):?(\d{2})$', 3) AS INTEGER))
   END;
 
--- the instant in UTC, as a plain TIMESTAMP
-CREATE OR REPLACE MACRO utc_of(s) AS local_of(s) - to_minutes(offset_minutes_of(s));
+-- the instant in UTC, as a plain TIMESTAMP. The fixed layout goes through strptime's %z, 4× faster
+-- than by parts; it yields a TIMESTAMPTZ, which the session's TimeZone (UTC, above) turns back into
+-- the UTC wall clock. Build time only: the browser's SQL never parses offsets.
+CREATE OR REPLACE MACRO utc_of(s) AS
+  CASE WHEN is_fixed_iso(s) THEN CAST(try_strptime(s, '%Y-%m-%dT%H:%M:%S.%g%z') AS TIMESTAMP)
+       ELSE local_of(s) - to_minutes(offset_minutes_of(s))
+  END;
