@@ -23,6 +23,13 @@ const QUERY =
   "round(avg(date_diff('second', start_utc, end_utc)) / 60, 1) as avg_minutes " +
   "from streams group by movie_key order by sessions desc";
 
+/** ms from navigation start until a headline figure exists and has been painted. */
+const FIRST_FIGURE = `(() => {
+  const seen = window.__answerSeen;
+  const paint = performance.getEntriesByName("first-contentful-paint")[0];
+  return seen !== undefined && paint ? Math.max(seen, paint.startTime) : 0;
+})()`;
+
 export const TARGETS = {
   report_first_figure_ms: 500,
   report_bytes: 2_000_000,
@@ -70,14 +77,19 @@ async function coldLoad(
   const browser = await launchChromium();
   try {
     const page = await browser.context.newPage();
-    // Records when a [data-answer] element first appears (from navigation start).
-    await page.addInitScript(() => {
-      const w = window as unknown as { __firstAnswer?: number };
+    // Records when a [data-answer] element first exists (checked on every DOM mutation and
+    // every frame), for the report's "first figure": the later of that and first paint.
+    // (A string, not a function: tsx's keepNames would wrap named functions in __name(),
+    // which doesn't exist in the page.)
+    await page.addInitScript(`{
       const check = () => {
-        if (w.__firstAnswer === undefined && document.querySelector("[data-answer]")) w.__firstAnswer = performance.now();
+        if (window.__answerSeen === undefined && document.querySelector("[data-answer]")) window.__answerSeen = performance.now();
+        return window.__answerSeen !== undefined;
       };
-      new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-answer"] });
-    });
+      new MutationObserver(check).observe(document, { childList: true, subtree: true });
+      const frame = () => check() || requestAnimationFrame(frame);
+      requestAnimationFrame(frame);
+    }`);
     server.requests.length = 0;
     await page.goto(server.url + path);
     let ms = NaN;
@@ -105,7 +117,7 @@ export async function runBrowserBench(): Promise<Record<string, number>> {
   try {
     const report: Load[] = [];
     for (let i = 0; i < RUNS; ++i) {
-      report.push(await coldLoad(server, gz, "", "window.__firstAnswer"));
+      report.push(await coldLoad(server, gz, "", FIRST_FIGURE));
     }
     const workbench: Load[] = [];
     const queryMs: number[] = [];
