@@ -245,8 +245,8 @@ export class World {
     const phantom = r.next() < 0.08 && i !== 0;
     if (phantom) author = this.phantomAuthorName(r.int(1000));
     else {
-      // book 0 is by author 1, a Singaporean, so Q3 has an answer at any scale
-      let a = i === 0 ? 1 : r.int(this.universe("authors", born));
+      // every 100th book is by author 1, a Singaporean, so Q3 has an answer at any scale and on every night
+      let a = i % 100 === 0 ? 1 : r.int(this.universe("authors", born));
       if (this.isNullAuthor(a)) a = a === 0 ? 1 : a - 1;
       author = this.authorName(a);
     }
@@ -266,8 +266,12 @@ export class World {
     const book = r.int(this.universe("books", this.birthNight("reviews", i)));
     const nm = this.base.movies;
     const movie = r.next() < 0.55 ? r.int(nm) : nm + r.int(nm);
-    // review 0 links book 0 (Singaporean author) to a catalogue movie
-    return i === 0 ? { book: 0, movie: 1 } : { book, movie };
+    // every 200th review links one of those books (Singaporean author) to a catalogue movie
+    if (i % 200 === 0) {
+      const singaporeanBooks = Math.max(1, Math.floor(this.universe("books", this.birthNight("reviews", i)) / 100));
+      return { book: (Math.floor(i / 200) % singaporeanBooks) * 100, movie: 1 + (Math.floor(i / 200) % (nm - 1)) };
+    }
+    return { book, movie };
   }
 
   reviewJson(i: number, v: number): string {

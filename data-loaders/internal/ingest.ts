@@ -47,7 +47,7 @@ export async function ingestInternal(opts: { warehouse: string; dir: string; wai
       await db.setVariables({ load_id: loadId });
       for (const [i, extract] of internalExtracts.entries()) {
         const path = join(dir, extract.file);
-        await db.setVariables({ entity: extract.table, source_file: path });
+        await db.setVariables({ entity: extract.table, source_file: extract.file });
         const parsed = await stageRecords(db, {
           path,
           kind: "csv",

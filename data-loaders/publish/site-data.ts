@@ -3,6 +3,7 @@
  * making sure the warehouse is up to date (see build/pipeline.ts). The loaders in src/data are
  * one call each.
  */
+import { basename } from "node:path";
 import { ensureWarehouse } from "../build/pipeline.ts";
 import { computeAnswers } from "../questions/answers.ts";
 import { questions } from "../questions/index.ts";
@@ -62,11 +63,17 @@ export function freshness(warehouse: string) {
     publishedAt: manifest.publishedAt,
     vendorNight: night?.date ?? null,
     vendorNightMergedAt: night?.mergedAt ?? null,
-    vendorNightSource: night ? readLanding(warehouse, night.date)?.source ?? null : null,
+    vendorNightSource: night ? publicSource(readLanding(warehouse, night.date)?.source) : null,
     vendorNights: manifest.vendorNights.map((n) => n.date),
     internalExtractLoadedAt: manifest.internalExtract?.loadedAt ?? null,
     internalExtractFiles: manifest.internalExtract?.files ?? [],
   };
+}
+
+/** A drop's source as the site may show it: a (password-free) URL, or a local folder's name alone. */
+function publicSource(source: string | undefined): string | null {
+  if (!source) return null;
+  return /^[a-z]+:\/\//i.test(source) ? source : basename(source);
 }
 
 /** questions.json: the Phase 2 SQL files, for the workbench's preloaded cells. */

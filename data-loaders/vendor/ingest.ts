@@ -5,7 +5,7 @@
  * Any failure before the publish leaves the warehouse as it was.
  */
 import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { Db, sqlLiteral } from "../db.ts";
 import { StrataError } from "../errors.ts";
 import { failpoint } from "../failpoints.ts";
@@ -113,7 +113,8 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
 async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: Manifest, path: string, format: VendorFormat, date: string): Promise<EntityReport> {
   const entity = entityOf(path);
   const table = historyTable(entity);
-  await db.setVariables({ entity, source_file: path });
+  // where the record can be found for good: its landed copy (the source folder may be temporary)
+  await db.setVariables({ entity, source_file: `landing/vendor/${date}/${basename(path)}` });
   const clock = stopwatch();
   const recordsIn = await stageRecords(db, {
     path,
