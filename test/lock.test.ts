@@ -128,11 +128,11 @@ describe("warehouse lock", () => {
     assert.deepEqual(strays(warehouse), []);
   });
 
-  // Known race (see the report): two runs that find the same stale lock can both take it: A removes
-  // it and creates its own; B, which had read the dead owner before, then removes A's fresh lock
-  // and creates its own. A lock file is also empty for a moment between open(O_EXCL) and the write,
-  // and an empty lock is taken for stale. Marked todo until lock.ts serialises takeovers.
-  test("six runs finding the same stale lock: never two holders at once", { todo: "stale-lock takeover race in lock.ts" }, async () => {
+  // The race this guards against: two runs that find the same stale lock both take it (A removes it
+  // and creates its own; B, which had read the dead owner before, then removes A's fresh lock), or
+  // a lock seen empty between its creation and its write is taken for stale. lock.ts creates the
+  // lock whole (link of a finished file) and serialises takeovers.
+  test("six runs finding the same stale lock: never two holders at once", async () => {
     let worst = 0;
     for (let trial = 0; trial < 2 && worst <= 1; trial++) {
       const warehouse = tempDir("lock-race");

@@ -1,18 +1,27 @@
 /**
- * One run at a time per warehouse. The lock is a file created with O_EXCL holding the owner's pid;
- * a lock whose owner is gone (killed) is taken over, so a crash never blocks the next night.
+ * One run at a time per warehouse. The lock is the file `_lock` holding its owner's pid; it is
+ * created whole, by hard-linking a finished temp file (link fails if `_lock` exists), so it is
+ * never seen empty. A lock whose owner is gone (killed) is taken over, so a crash never blocks
+ * the next night; takeovers are serialised by a second lock file, so two runs that saw the same
+ * dead owner cannot both replace it.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { StrataError } from "../errors.ts";
 import { lockFile } from "./paths.ts";
 
 export type Lock = { release(): void };
+type Owner = { pid: number; startedAt: string };
 
-function ownerOf(path: string): { pid: number; startedAt: string } | null {
+function readOwner(path: string): { owner: Owner | null; text: string | null } {
   try {
-    return JSON.parse(readFileSync(path, "utf8"));
+    const text = readFileSync(path, "utf8");
+    try {
+      return { owner: JSON.parse(text), text };
+    } catch {
+      return { owner: null, text }; // not ours to read: treat as dead
+    }
   } catch {
-    return null; // vanished or half-written: the owner died while creating it
+    return { owner: null, text: null }; // gone
   }
 }
 
@@ -25,6 +34,41 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Creates `path` holding `content`, atomically and only if it does not exist. */
+function createWhole(path: string, content: string): boolean {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, content);
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** Removes the lock `seen` if it is still exactly that one, under the takeover lock. */
+function takeOver(path: string, seen: string | null): void {
+  const takeover = `${path}.takeover`;
+  let fd: number;
+  try {
+    fd = openSync(takeover, "wx");
+  } catch {
+    const holder = readOwner(takeover).owner;
+    if (!holder || !isAlive(holder.pid)) rmSync(takeover, { force: true }); // its holder died mid-takeover
+    return; // someone else is taking over; look again
+  }
+  try {
+    writeSync(fd, JSON.stringify({ pid: process.pid }));
+    if (readOwner(path).text === seen) rmSync(path, { force: true });
+  } finally {
+    closeSync(fd);
+    rmSync(takeover, { force: true });
+  }
+}
+
 /**
  * Takes the warehouse lock, waiting up to `waitMs` for a live owner to finish.
  * Throws a StrataError naming the owner when it cannot.
@@ -33,18 +77,18 @@ export async function acquireLock(warehouse: string, waitMs = 0): Promise<Lock> 
   mkdirSync(warehouse, { recursive: true });
   const path = lockFile(warehouse);
   const deadline = Date.now() + waitMs;
+  const mine = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() });
   for (;;) {
-    try {
-      const fd = openSync(path, "wx");
-      writeSync(fd, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
-      closeSync(fd);
-      return { release: () => rmSync(path, { force: true }) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    if (createWhole(path, mine)) {
+      return {
+        release: () => {
+          if (readOwner(path).text === mine) rmSync(path, { force: true });
+        },
+      };
     }
-    const owner = ownerOf(path);
+    const { owner, text } = readOwner(path);
     if (!owner || !isAlive(owner.pid)) {
-      rmSync(path, { force: true }); // stale: its run was killed
+      takeOver(path, text); // stale: its run was killed
       continue;
     }
     if (Date.now() >= deadline) {
