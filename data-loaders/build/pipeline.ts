@@ -6,6 +6,7 @@
  * Data source: env STRATA_DATA, a folder holding vendor nights as dated folders (`vendor/2022-03-01/`,
  * or `vendor_v1_2022-01-14/` as in the real data set) and `internal/` with the CSV extracts.
  * Unset, the build generates the embedded demo data set (deterministic) and uses that.
+ * STRATA_DATA=none publishes the warehouse as it stands (the nightly run ingests over FTP first).
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -14,6 +15,7 @@ import { StrataError } from "../errors.ts";
 import { generate } from "../generate/index.ts";
 import { ingestInternal } from "../internal/ingest.ts";
 import { ingestVendorNight } from "../vendor/ingest.ts";
+import { readManifest } from "../warehouse/manifest.ts";
 import { warehouseDir } from "../warehouse/paths.ts";
 
 /** The demo data set: small, several nights of updates, deletions and reappearances. */
@@ -55,6 +57,10 @@ export async function dataDir(log: (line: string) => void): Promise<string> {
 export async function ensureWarehouse(opts: { warehouse?: string; log?: (line: string) => void } = {}): Promise<string> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const warehouse = warehouseDir(opts.warehouse);
+  if (process.env.STRATA_DATA === "none") {
+    if (readManifest(warehouse).version === 0) throw new StrataError(`${warehouse}: empty warehouse and STRATA_DATA=none; nothing to publish`);
+    return warehouse;
+  }
   const source = await dataDir(log);
   const nights = vendorNights(source);
   if (nights.length === 0) throw new StrataError(`${source}: no vendor nights (dated folders such as vendor/2022-03-01/)`);
