@@ -8,7 +8,8 @@
  * Unset, the build generates the embedded demo data set (deterministic) and uses that.
  * STRATA_DATA=none publishes the warehouse as it stands (the nightly run ingests over FTP first).
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { StrataError } from "../errors.ts";
@@ -21,8 +22,29 @@ import { warehouseDir } from "../warehouse/paths.ts";
 /** The demo data set: small, several nights of updates, deletions and reappearances. */
 export const demoData = { scale: 1, nights: 7, seed: 20211201 } as const;
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const generatorDir = fileURLToPath(new URL("../generate/", import.meta.url));
+
+/** Names this version of the demo data: its parameters and the generator's code. */
+function demoDataId(): string {
+  const hash = createHash("sha256");
+  for (const file of readdirSync(generatorDir).sort()) hash.update(file).update(readFileSync(join(generatorDir, file)));
+  return `demo-data-s${demoData.scale}-n${demoData.nights}-seed${demoData.seed}-g${hash.digest("hex").slice(0, 10)}`;
+}
 /** A cache of generated files, so it lives in the checkout whatever the working directory. */
-const demoDir = () => resolve(repoRoot, ".tmp", `demo-data-s${demoData.scale}-n${demoData.nights}-seed${demoData.seed}`);
+const demoDir = () => resolve(repoRoot, ".tmp", demoDataId());
+const demoMarker = (warehouse: string) => join(warehouse, "_demo.json");
+
+/**
+ * A warehouse built from an older demo data set (the generator changed) would refuse the new
+ * one's nights; being generated, it is rebuilt. A warehouse without the marker is never touched.
+ */
+function resetStaleDemoWarehouse(warehouse: string, log: (line: string) => void): void {
+  if (!existsSync(demoMarker(warehouse))) return;
+  const { data } = JSON.parse(readFileSync(demoMarker(warehouse), "utf8"));
+  if (data === demoDataId()) return;
+  log(`${warehouse}: built from older demo data (${data}); rebuilding it`);
+  rmSync(warehouse, { recursive: true, force: true });
+}
 
 export type VendorNightDir = { date: string; dir: string };
 
@@ -61,6 +83,8 @@ export async function ensureWarehouse(opts: { warehouse?: string; log?: (line: s
     if (readManifest(warehouse).version === 0) throw new StrataError(`${warehouse}: empty warehouse and STRATA_DATA=none; nothing to publish`);
     return warehouse;
   }
+  const demo = !process.env.STRATA_DATA;
+  if (demo) resetStaleDemoWarehouse(warehouse, log);
   const source = await dataDir(log);
   const nights = vendorNights(source);
   if (nights.length === 0) throw new StrataError(`${source}: no vendor nights (dated folders such as vendor/2022-03-01/)`);
@@ -69,5 +93,6 @@ export async function ensureWarehouse(opts: { warehouse?: string; log?: (line: s
   const internal = join(source, "internal");
   if (!existsSync(internal)) throw new StrataError(`${source}: no internal/ folder with users.csv, movies.csv, streams.csv`);
   await ingestInternal({ warehouse, dir: internal, waitMs, log });
+  if (demo) writeFileSync(demoMarker(warehouse), `${JSON.stringify({ data: demoDataId() })}\n`);
   return warehouse;
 }

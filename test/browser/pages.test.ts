@@ -30,11 +30,7 @@ let browser: Browser;
 let warehouse: string;
 
 before(async () => {
-  const build = buildSite({
-    base: BASE,
-    // A warehouse of its own (kept between runs: the ETL is idempotent), unless told otherwise.
-    warehouse: process.env.STRATA_SKIP_BUILD === "1" ? undefined : (process.env.STRATA_WAREHOUSE ?? join(tmpdir(), "strata-pages-test-warehouse")),
-  });
+  const build = buildSite({ base: BASE });
   warehouse = build.warehouse;
   if (build.ms !== null) console.log(`strata build: ${(build.ms / 1000).toFixed(1)} s (warehouse ${warehouse})`);
   server = await serveDist(build.dir, { base: BASE });

@@ -13,7 +13,7 @@ import { buildSite, PROJECT_DIR } from "../build-site.ts";
 import { launchChromium, serveDist, watchContext, type Browser, type PageWatch, type StaticServer } from "./harness.ts";
 
 const BASE = "/strata/";
-const WAREHOUSE = resolve(PROJECT_DIR, process.env.STRATA_WAREHOUSE ?? "warehouse");
+let WAREHOUSE: string;
 const ARTIFACTS = resolve(PROJECT_DIR, "test-artifacts");
 
 let server: StaticServer;
@@ -35,7 +35,10 @@ const norm = (v: unknown) => (typeof v === "bigint" ? Number(v) : v);
 
 before(async () => {
   // STRATA_TEST_DIST=<dir>: test a site already built (with STRATA_BASE=/strata/) elsewhere.
-  const { dir, ms } = process.env.STRATA_TEST_DIST ? { dir: resolve(process.env.STRATA_TEST_DIST), ms: null } : buildSite({ base: BASE });
+  const { dir, ms, warehouse } = process.env.STRATA_TEST_DIST
+    ? { dir: resolve(process.env.STRATA_TEST_DIST), ms: null, warehouse: resolve(PROJECT_DIR, process.env.STRATA_WAREHOUSE ?? "warehouse") }
+    : buildSite({ base: BASE });
+  WAREHOUSE = warehouse;
   if (ms !== null) console.log(`observable build: ${(ms / 1000).toFixed(1)} s`);
   server = await serveDist(dir, { base: BASE });
   browser = await launchChromium();
