@@ -1,7 +1,6 @@
 /**
  * Reads a whole source file into DuckDB with the columns and checks derived from its zod schema,
- * normalizes it and materializes the result once: one parallel parse of the file, no record
- * passing through JavaScript. A file DuckDB cannot parse fails as a whole; a record that breaks
+ * then checks, normalizes and hashes it in one parallel pass: no record passes through JavaScript. A file DuckDB cannot parse fails as a whole; a record that breaks
  * the schema (or a business rule of the normalize SQL) keeps its row, with its reason and the
  * record as read, for the quarantine.
  */
@@ -23,9 +22,9 @@ export type StageRequest = {
 };
 
 /**
- * Creates view `raw` (record_index: 0-based position among the records read; the declared columns;
- * `reason`, NULL when the record is valid; `raw_record`, the record as JSON text when it is not)
- * and table `hashed`, the normalized records. For CSV, malformed lines are kept apart in temp
+ * Creates table `source_rows` (the file as read), view `raw` over it (record_index: 0-based
+ * position among the records read; the declared columns; `reason`, NULL when the record is valid;
+ * `raw_record`, the record as JSON text when it is not) and table `hashed`, the normalized records. For CSV, malformed lines are kept apart in temp
  * table `raw_rejects` (line, reason, record). Returns the number of records in `hashed`.
  */
 export async function stageRecords(db: Db, request: StageRequest): Promise<number> {
@@ -38,19 +37,21 @@ export async function stageRecords(db: Db, request: StageRequest): Promise<numbe
       : `read_csv(${path}, header = true, columns = ${columns}, quote = '"', escape = '"', auto_detect = false,
                   store_rejects = true, rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans')`;
   const fields = Object.keys(shape.columns).map((c) => `"${c.replaceAll('"', '""')}"`).join(", ");
-  await db.run(`
-    CREATE OR REPLACE TEMP VIEW raw AS
-    SELECT *, CASE WHEN reason IS NOT NULL THEN CAST(to_json(struct_pack(${fields})) AS VARCHAR) END AS raw_record
-    FROM (SELECT row_number() OVER () - 1 AS record_index, *, ${reasonExpression(shape)} AS reason FROM ${reader})`);
-  await db.runFile(request.normalizeSql);
   try {
-    // the one statement that reads the file: a parse error surfaces here
-    await db.runFile(request.materializeSql);
+    // The one read of the file, in parallel; a parse error surfaces here. Insertion order is
+    // kept, so a row's rowid is its record's position in the file.
+    await db.run(`CREATE OR REPLACE TEMP TABLE source_rows AS SELECT * FROM ${reader}`);
   } catch (error) {
     const message = (error as Error).message;
     if (!/^(Invalid Input Error|IO Error)/.test(message)) throw error;
     throw new StrataError(`${request.path}: not valid ${request.what}: ${firstLine(message)}`);
   }
+  await db.run(`
+    CREATE OR REPLACE TEMP VIEW raw AS
+    SELECT *, CASE WHEN reason IS NOT NULL THEN CAST(to_json(struct_pack(${fields})) AS VARCHAR) END AS raw_record
+    FROM (SELECT rowid AS record_index, *, ${reasonExpression(shape)} AS reason FROM source_rows)`);
+  await db.runFile(request.normalizeSql);
+  await db.runFile(request.materializeSql);
   if (request.kind === "csv") {
     await db.run(`
       CREATE OR REPLACE TEMP TABLE raw_rejects AS
@@ -64,7 +65,7 @@ export async function stageRecords(db: Db, request: StageRequest): Promise<numbe
 /**
  * Splits `hashed` into view `staged` and table `quarantined` (sql/split.sql). Records quarantined
  * by a business rule or as duplicates were valid by the schema, so their JSON was not kept on the
- * way in: only then is the file read a second time, for those records alone.
+ * way in: only then is it made, for those records alone.
  */
 export async function splitStaged(db: Db): Promise<void> {
   await db.runFile(sqlPath("split.sql"));

@@ -33,7 +33,12 @@ type JsonSchema = {
   exclusiveMaximum?: number;
 };
 
-export type RecordCheck = { bad: string; reason: string };
+/**
+ * A rule as SQL: `bad` is true when a record breaks it. Checks on array items come twice: one
+ * per rule for the reason (`detail`), and one lambda per array testing them all at once, for the
+ * cheap test that lets valid records skip the reasons (`screen`).
+ */
+export type RecordCheck = { bad: string; reason: string; use?: "detail" | "screen" };
 export type SqlShape = {
   /** DuckDB type of every top-level field, e.g. {metadata: "STRUCT(name VARCHAR)"}. */
   columns: Record<string, string>;
@@ -70,7 +75,7 @@ function walk(schema: JsonSchema, expr: string, path: string, checks: RecordChec
         .filter(([, s]) => s.type !== "null") // always-null fields carry nothing to read
         .map(([name, s]) => `${ident(name)} ${walk(s, `${expr}.${ident(name)}`, `${path}.${name}`, childChecks)}`);
       // a null object that may be null has no fields to complain about
-      for (const c of childChecks) checks.push(nullable ? { bad: `${expr} IS NOT NULL AND (${c.bad})`, reason: c.reason } : c);
+      for (const c of childChecks) checks.push(nullable ? { ...c, bad: `${expr} IS NOT NULL AND (${c.bad})` } : c);
       return `STRUCT(${fields.join(", ")})`;
     }
     case "array": {
@@ -78,9 +83,12 @@ function walk(schema: JsonSchema, expr: string, path: string, checks: RecordChec
       if (inner.maxItems !== undefined) checks.push({ bad: `len(${expr}) > ${inner.maxItems}`, reason: `${path}: more than ${inner.maxItems} items` });
       const itemChecks: RecordCheck[] = [];
       const itemType = walk(inner.items ?? { type: "string" }, "item", `${path}[]`, itemChecks);
-      for (const c of itemChecks) {
-        checks.push({ bad: `list_bool_or(list_transform(${expr}, item -> coalesce(${c.bad}, false)))`, reason: c.reason });
+      const anyItem = (bad: string) => `list_bool_or(list_transform(${expr}, item -> coalesce(${bad}, false)))`;
+      const itemRules = itemChecks.filter((c) => c.use !== "screen");
+      if (itemRules.length > 0) {
+        checks.push({ bad: anyItem(itemRules.map((c) => `(${c.bad})`).join(" OR ")), reason: `${path}[]`, use: "screen" });
       }
+      for (const c of itemRules) checks.push({ bad: anyItem(c.bad), reason: c.reason, use: "detail" });
       return `${itemType}[]`;
     }
     case "integer":
@@ -127,8 +135,14 @@ export function columnsArgument(shape: SqlShape): string {
   return `{${Object.entries(shape.columns).map(([k, t]) => `${sqlString(k)}: ${sqlString(t)}`).join(", ")}}`;
 }
 
-/** A CASE expression giving the first broken rule of a record, or NULL. */
+/**
+ * A CASE expression giving the first broken rule of a record, or NULL. Valid records (nearly all)
+ * pay for one screening test; only the others walk the rules one by one for their reason.
+ */
 export function reasonExpression(shape: SqlShape): string {
-  if (shape.checks.length === 0) return "NULL::VARCHAR";
-  return `CASE ${shape.checks.map((c) => `WHEN ${c.bad} THEN ${sqlString(c.reason)}`).join(" ")} ELSE NULL END`;
+  const screen = shape.checks.filter((c) => c.use !== "detail").map((c) => `(${c.bad})`);
+  const detail = shape.checks.filter((c) => c.use !== "screen");
+  if (detail.length === 0) return "NULL::VARCHAR";
+  const reasons = `CASE ${detail.map((c) => `WHEN ${c.bad} THEN ${sqlString(c.reason)}`).join(" ")} ELSE NULL END`;
+  return `CASE WHEN ${screen.join(" OR ")} THEN ${reasons} END`;
 }

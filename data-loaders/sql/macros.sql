@@ -30,10 +30,9 @@ CREATE OR REPLACE MACRO offset_minutes_of(s) AS
                + TRY_CAST(regexp_extract(s, '([+-])(\d{2}):?(\d{2})$', 3) AS INTEGER))
   END;
 
--- the instant in UTC, as a plain TIMESTAMP. The fixed layout goes through strptime's %z, 4× faster
--- than by parts; it yields a TIMESTAMPTZ, which the session's TimeZone (UTC, above) turns back into
--- the UTC wall clock. Build time only: the browser's SQL never parses offsets.
+-- the instant in UTC, as a plain TIMESTAMP. The fixed layout goes through strptime's %z (4× faster
+-- than by parts); other layouts fall through coalesce, which evaluates its second argument only
+-- where the first is NULL. strptime yields a TIMESTAMPTZ, which the session's TimeZone (UTC, above)
+-- turns back into the UTC wall clock.
 CREATE OR REPLACE MACRO utc_of(s) AS
-  CASE WHEN is_fixed_iso(s) THEN CAST(try_strptime(s, '%Y-%m-%dT%H:%M:%S.%g%z') AS TIMESTAMP)
-       ELSE local_of(s) - to_minutes(offset_minutes_of(s))
-  END;
+  coalesce(CAST(try_strptime(s, '%Y-%m-%dT%H:%M:%S.%g%z') AS TIMESTAMP), local_of(s) - to_minutes(offset_minutes_of(s)));

@@ -1,5 +1,5 @@
 -- Fills in the record as read for quarantined records the schema had accepted (business rules,
--- duplicates). Reads the source file again: run only when there are such records.
+-- duplicates): run only when there are such records.
 UPDATE quarantined
 SET record = r.record
 FROM (
