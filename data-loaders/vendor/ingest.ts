@@ -56,7 +56,9 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
   try {
     recover(warehouse);
     const manifest = readManifest(warehouse);
+    const clock = stopwatch();
     const files = await Promise.all(vendorFiles.map((f) => describeFile(join(dir, f))));
+    log(`vendor ${date}: ${files.reduce((n, f) => n + f.bytes, 0)} bytes hashed in ${clock()} s`);
     const newest = manifest.vendorNights.at(-1);
     const merged = manifest.vendorNights.find((n) => n.date === date);
     checkAgainstLanded(warehouse, date, files);
@@ -94,10 +96,13 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
         records_in: r.recordsIn, accepted: r.accepted, quarantined: r.quarantined, inserted: r.inserted,
         updated: r.updated, deleted: r.deleted, reappeared: r.reappeared, unchanged: r.unchanged,
       }));
+      clock();
       await writeLoadRecords(db, warehouse, manifest, next, { loadId, source: "vendor", dataDate: date, label: `vendor-${date}`, rows });
       landDrop(warehouse, date, dir, opts.source ?? dir, landed);
+      log(`vendor ${date}: loads recorded and raw files landed in ${clock()} s`);
       next.vendorNights.push({ date, mergedAt: new Date().toISOString(), files });
       const published = publish(warehouse, manifest, next);
+      log(`vendor ${date}: published warehouse version ${published.version} in ${clock()} s`);
       return { date, status: "merged", entities: reports, warehouseVersion: published.version };
     } finally {
       db.close();
@@ -142,7 +147,7 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
 
   const nextCurrent = newTableFile(manifest, table, "current");
   const closed = newTableFile(manifest, table, `closed-${date}`);
-  await writeParquet(db, warehouse, nextCurrent, "SELECT * FROM next_current");
+  await writeParquet(db, warehouse, nextCurrent, "SELECT * FROM next_current", "snappy");
   failpoint("vendor:after-write-parquet");
   const counts = Object.fromEntries(
     (await db.all<{ change: string; n: number }>(`SELECT change, count(*)::INTEGER AS n FROM merge_changes GROUP BY change`)).map((r) => [r.change, r.n]),

@@ -4,7 +4,7 @@
 CREATE OR REPLACE TEMP TABLE hashed AS
 SELECT
     * EXCLUDE (reason, raw_record),
-    md5(CAST(struct_pack(*COLUMNS(c -> c NOT IN (
+    md5(CAST(row(*COLUMNS(c -> c NOT IN (
         'record_index', 'business_key', 'reason', 'raw_record', 'name', 'title', 'book_title', 'movie_title', 'author_name')))
         AS VARCHAR)) AS record_hash,
     reason,
