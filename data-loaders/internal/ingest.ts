@@ -24,6 +24,7 @@ const sql = (name: string) => fileURLToPath(new URL(`./sql/${name}`, import.meta
 export async function ingestInternal(opts: { warehouse: string; dir: string; waitMs?: number; log?: (line: string) => void }): Promise<InternalReport> {
   const { warehouse, dir } = opts;
   const log = opts.log ?? (() => {});
+  if (!existsSync(dir)) throw new StrataError(`${dir}: no such folder`);
   const missing = internalExtracts.filter((e) => !existsSync(join(dir, e.file))).map((e) => e.file);
   if (missing.length > 0) throw new StrataError(`${dir}: missing ${missing.join(", ")}; the internal extract is refused`);
   const lock = await acquireLock(warehouse, opts.waitMs ?? 0);

@@ -48,6 +48,7 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
   const { warehouse, dir, date } = opts;
   const log = opts.log ?? (() => {});
   if (!isDate(date)) throw new StrataError(`--date ${date}: expected YYYY-MM-DD`);
+  if (!existsSync(dir)) throw new StrataError(`${dir}: no such folder`);
   const missing = vendorFiles.filter((f) => !existsSync(join(dir, f)));
   if (missing.length > 0) {
     throw new StrataError(`${dir}: missing ${missing.join(", ")}; a dump without all its files is refused (it would read as "everything deleted")`);
@@ -132,6 +133,8 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
   failpoint("vendor:after-stage");
   const stageSeconds = clock();
   await splitStaged(db);
+  // the file as read is no longer needed: free its memory before the merge needs some
+  await db.run("DROP VIEW normalized; DROP VIEW raw; DROP TABLE source_rows");
 
   const files = manifest.tables[table] ?? [];
   const currentFile = files.find((f) => f.includes("/current-"));
@@ -165,6 +168,8 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
   if (accepted + quarantined !== recordsIn) {
     throw new Error(`${path}: ${recordsIn} records read but ${accepted} accepted + ${quarantined} quarantined`);
   }
+  // free this entity's tables before the next one is read
+  await db.run("DROP VIEW next_current; DROP VIEW closed_tonight; DROP VIEW staged; DROP TABLE hashed; DROP TABLE prior_current; DROP TABLE merge_changes");
   return {
     entity,
     format: format.format,
