@@ -39,6 +39,9 @@ export interface GenerateOptions {
   /** Scale of the internal CSVs (movies, users, streams). Default: `scale`. Set it low (e.g. 1)
    *  to make a ≥ 1 GB vendor night without also writing ~5 GB of streams. */
   internalScale?: number;
+  /** New records every night (default true). Without, the catalogue only loses, changes and
+   *  regains records, so its size stays near night 0's: for measuring cost against nights. */
+  growth?: boolean;
   /** Write the internal CSVs (default true). */
   internal?: boolean;
   /** Record the business keys in generation.json when an entity has fewer records than this. Default 5000. */
@@ -150,7 +153,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(startDate);
   if (!m) throw new RangeError(`startDate must be YYYY-MM-DD (got ${startDate})`);
   const day0 = daysFromCivil(+m[1], +m[2], +m[3]);
-  const world = new World(seed, scale, internalScale);
+  const world = new World(seed, scale, internalScale, opts.growth ?? true);
   mkdirSync(opts.outDir, { recursive: true });
 
   let internal: GenerationTruth["internal"] = null;

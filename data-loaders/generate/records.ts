@@ -112,7 +112,7 @@ export class World {
   /** Movie catalogue size and per-movie (duration, size) cache: O(movies) numbers. */
   private movieSize: Int32Array;
 
-  constructor(readonly seed: number, scale: number, internalScale: number) {
+  constructor(readonly seed: number, scale: number, internalScale: number, readonly growth = true) {
     const n = (b: number, min: number, s: number) => Math.max(min, Math.round(b * s));
     this.base = {
       authors: n(BASE.authors, 3, scale), books: n(BASE.books, 3, scale), reviews: n(BASE.reviews, 5, scale),
@@ -143,9 +143,9 @@ export class World {
     }
   }
 
-  /** Vendor universe size (indices ever born) at night k. */
+  /** Vendor universe size (indices ever born) at night k; without growth no record is ever new after night 0. */
   universe(e: VendorEntity, night: number): number {
-    return this.base[e] + night * this.addPerNight[e];
+    return this.base[e] + (this.growth ? night * this.addPerNight[e] : 0);
   }
   /** Night at which index i first appears. */
   birthNight(e: VendorEntity, i: number): number {
