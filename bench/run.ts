@@ -24,6 +24,7 @@ function measure(...args: string[]): Measure {
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!);
 }
 const seconds = (ms: number) => Math.round(ms) / 1000;
+const mean = (runs: { merge_s: number }[]) => runs.reduce((sum, r) => sum + r.merge_s, 0) / runs.length;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 rmSync(root, { recursive: true, force: true });
@@ -83,6 +84,8 @@ const results = {
     nightN_vs_night1: Math.round((last.merge_s / first.merge_s) * 100) / 100,
     nightN_vs_night2: longRuns[1] ? Math.round((last.merge_s / longRuns[1].merge_s) * 100) / 100 : null,
     nightN_vs_night1_per_GB: Math.round((last.s_per_GB / first.s_per_GB) * 100) / 100,
+    // single nights vary by ±15% here; the means of the first and last five say more
+    last5_vs_first5: Math.round((mean(longRuns.slice(-5)) / mean(longRuns.slice(0, 5))) * 100) / 100,
   },
   targets: { merge_1GB_s: 15, merge_vs_scan: 3, nightN_vs_night1: 1.2, peak_rss_MB: 4096 },
 };

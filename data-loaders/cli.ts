@@ -11,6 +11,7 @@ const usage = `usage (add --verbose for progress on stderr):
   strata ingest internal <dir> [--warehouse DIR] [--wait SECONDS]
   strata answers [--json] [--all] [--warehouse DIR]
   strata generate <out-dir> --scale N --nights K [--seed S] [--internal-scale M]
+  strata check [--warehouse DIR]   (the data tests in data-loaders/checks; exit 1 on a violation)
   strata status [--warehouse DIR]
   strata build [--warehouse DIR]   (ETL from the configured data, then the site into dist/)`;
 
@@ -80,6 +81,14 @@ async function main(argv: string[]): Promise<void> {
       const internalScale = values["internal-scale"] === undefined ? undefined : Number(values["internal-scale"]);
       const summary = await generate({ outDir: out, scale, nights, internalScale, seed: values.seed === undefined ? 1 : Number(values.seed) });
       process.stdout.write(`${JSON.stringify(summary)}\n`);
+      return;
+    }
+    case "check": {
+      const { runChecks } = await import("./checks/index.ts");
+      const results = await runChecks(warehouse);
+      process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      const failed = results.filter((r) => r.violations > 0);
+      if (failed.length > 0) throw new StrataError(failed.map((r) => `${r.check}: ${r.violations} rows`).join("; "));
       return;
     }
     case "status": {

@@ -1,0 +1,17 @@
+-- A key's versions tile time: each one starts where the previous ended, none is empty, and only
+-- the last is open. Returns the versions that break this.
+WITH versions AS (
+    SELECT 'authors_history' AS table_name, business_key, valid_from, valid_to, is_current FROM authors_history
+    UNION ALL SELECT 'books_history', business_key, valid_from, valid_to, is_current FROM books_history
+    UNION ALL SELECT 'reviews_history', business_key, valid_from, valid_to, is_current FROM reviews_history
+),
+ordered AS (
+    SELECT *, lead(valid_from) OVER (PARTITION BY table_name, business_key ORDER BY valid_from) AS next_from
+    FROM versions
+)
+SELECT table_name, business_key, valid_from, valid_to, next_from
+FROM ordered
+WHERE (valid_to IS NULL) <> is_current
+   OR valid_to <= valid_from
+   OR (next_from IS NOT NULL AND valid_to IS DISTINCT FROM next_from)
+   OR (next_from IS NULL AND valid_to IS NOT NULL);
