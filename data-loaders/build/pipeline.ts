@@ -89,10 +89,15 @@ export async function ensureWarehouse(opts: { warehouse?: string; log?: (line: s
   const nights = vendorNights(source);
   if (nights.length === 0) throw new StrataError(`${source}: no vendor nights (dated folders such as vendor/2022-03-01/)`);
   const waitMs = 10 * 60_000; // other loaders of the same build may hold the lock meanwhile
-  for (const night of nights) await ingestVendorNight({ warehouse, dir: night.dir, date: night.date, waitMs, log });
+  // every loader calls this: say only what changed
+  for (const night of nights) {
+    const report = await ingestVendorNight({ warehouse, dir: night.dir, date: night.date, waitMs });
+    if (report.status === "merged") log(`merged vendor night ${night.date} into ${warehouse}`);
+  }
   const internal = join(source, "internal");
   if (!existsSync(internal)) throw new StrataError(`${source}: no internal/ folder with users.csv, movies.csv, streams.csv`);
-  await ingestInternal({ warehouse, dir: internal, waitMs, log });
+  const extract = await ingestInternal({ warehouse, dir: internal, waitMs });
+  if (extract.status === "loaded") log(`loaded the internal extract into ${warehouse}`);
   if (demo) writeFileSync(demoMarker(warehouse), `${JSON.stringify({ data: demoDataId() })}\n`);
   return warehouse;
 }

@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Db, sqlLiteral } from "../db.ts";
 import { StrataError } from "../errors.ts";
 import { failpoint } from "../failpoints.ts";
@@ -17,9 +18,8 @@ import { scratchDir } from "../warehouse/paths.ts";
 import { readTable, writeParquet } from "../warehouse/write.ts";
 import { entityOf, detectFormat } from "./detect.ts";
 import type { Entity, VendorFormat } from "./formats.ts";
-import { checkAgainstLanded, landDrop, type LandedFile, vendorFiles } from "./land.ts";
 import { splitStaged, stageRecords } from "../stage.ts";
-import { fileURLToPath } from "node:url";
+import { checkAgainstLanded, landDrop, type LandedFile, vendorFiles } from "./land.ts";
 
 export type EntityReport = {
   entity: Entity;
@@ -32,7 +32,7 @@ export type EntityReport = {
   deleted: number;
   reappeared: number;
   unchanged: number;
-  /** seconds spent reading + checking, normalizing + merging, and writing Parquet */
+  /** seconds spent reading, checking and normalizing; splitting and merging; writing Parquet */
   seconds: { stage: number; merge: number; write: number };
 };
 export type NightReport = { date: string; status: "merged" | "already-merged"; entities: EntityReport[]; warehouseVersion: number };
@@ -88,7 +88,7 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
         const report = await mergeEntity(db, warehouse, manifest, next, join(dir, file.name), format, date);
         log(`vendor ${date} ${format.entity} (${format.format}): ${report.recordsIn} in, ${report.accepted} accepted, ${report.quarantined} quarantined; ` +
           `+${report.inserted} ~${report.updated} -${report.deleted} ↺${report.reappeared} =${report.unchanged}; ` +
-          `${report.seconds.stage} s read+check, ${report.seconds.merge} s merge, ${report.seconds.write} s write`);
+          `${report.seconds.stage} s read+check+normalize, ${report.seconds.merge} s merge, ${report.seconds.write} s write`);
         reports.push(report);
         landed.push({ ...file, format: format.format, records: report.recordsIn });
       }
