@@ -10,7 +10,8 @@
 // [data-export-csv], [data-export-parquet]. <html data-workbench-ready> holds the ms
 // from navigation start at which DuckDB had every table loaded. window.strataWorkbench
 // exposes the cells' SQL and results as JSON-safe values.
-import {openDuckDB, query, quoteIdentifier} from "./duckdb.js";
+import {openDuckDB, query} from "./duckdb.js";
+import {progress, startEngine} from "./engine.js";
 import {decodeNotebook, encodeNotebook, loadStoredNotebook, storeNotebook} from "./notebook-state.js";
 import {download, formatValue, renderChart, renderTable, resultFromArrow, toCsv} from "./results.js";
 import {createSqlEditor, insertAtCursor, setDoc} from "./sql-editor.js";
@@ -389,43 +390,6 @@ export function mountWorkbench(root, {questions, schema, tableUrls}) {
   };
   window.strataWorkbench = api;
   return api;
-}
-
-let starting;
-const progress = Object.assign(new EventTarget(), {opened: false, loaded: 0});
-
-/**
- * Open DuckDB and load every table, starting the table downloads at once, in parallel
- * with DuckDB's 35 MB wasm (the page calls this before anything else; mountWorkbench()
- * gets the same promise).
- * @param {Record<string, string>} tableUrls
- * @returns {Promise<{conn: any, openMs: number, bytes: number}>}
- */
-export function startEngine(tableUrls) {
-  return (starting ??= (async () => {
-    const downloads = Object.entries(tableUrls).map(async ([name, url]) => {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`fetch ${url}: ${response.status} ${response.statusText}`);
-      return {name, bytes: new Uint8Array(await response.arrayBuffer())};
-    });
-    downloads.forEach((d) => d.catch(() => {})); // reported below, once DuckDB is open
-    const {conn} = await openDuckDB();
-    const openMs = performance.now();
-    progress.opened = true;
-    progress.dispatchEvent(new Event("change"));
-    const sizes = await Promise.all(
-      downloads.map(async (download) => {
-        const {name, bytes} = await download;
-        const size = bytes.byteLength; // read now: the buffer is transferred to the worker
-        await conn.query(`drop table if exists ${quoteIdentifier(name)}`);
-        await conn.insertArrowFromIPCStream(bytes, {name, create: true});
-        progress.loaded++;
-        progress.dispatchEvent(new Event("change"));
-        return size;
-      })
-    );
-    return {conn, openMs, bytes: sizes.reduce((a, b) => a + b, 0)};
-  })());
 }
 
 function renderSchema(schema) {
