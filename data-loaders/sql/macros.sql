@@ -1,15 +1,19 @@
--- Macros shared by the ingest models (build time, in Node, where ICU is built in). What they
--- produce is plain TIMESTAMPs, so the questions over the published tables need no ICU.
+-- Macros shared by the ingest models (build time, in Node). What they produce is plain
+-- TIMESTAMPs, so the questions over the published tables need no time-zone functions (ICU).
 
--- A TIMESTAMPTZ cast to TIMESTAMP then gives the UTC wall clock, whatever the machine's zone.
-SET TimeZone = 'UTC';
+-- trim(s), called only where an end holds a space (or a no-break space) for it to remove: trim
+-- copies every string and costs 4× this test, which matters over millions of titles and texts.
+CREATE OR REPLACE MACRO tidy(s) AS
+  CASE WHEN starts_with(s, ' ') OR ends_with(s, ' ') OR starts_with(s, chr(160)) OR ends_with(s, chr(160))
+       THEN trim(s) ELSE s END;
 
--- A business key from a name or title: letter case and surrounding white space are presentation.
-CREATE OR REPLACE MACRO norm_key(s) AS lower(trim(s));
+-- A business key from a name or title: letter case and surrounding spaces are presentation.
+CREATE OR REPLACE MACRO norm_key(s) AS lower(tidy(s));
 
--- ISO-8601 text with an offset, split into its parts (NULL for text that is not one). The sources write one fixed layout,
--- "2021-12-06T19:30:19.099+0100", parsed by position (about 5× faster than by regex, which
--- matters at gigabytes); any other valid layout ("+01:00", "Z", no fraction) takes the regex path.
+-- ISO-8601 text with an offset, split into its parts (NULL for text that is not one). The
+-- sources write one fixed layout, "2021-12-06T19:30:19.099+0100", parsed by position (about 5×
+-- faster than by regex, which matters at gigabytes); any other valid layout ("+01:00", "Z", no
+-- fraction) takes the regex path.
 CREATE OR REPLACE MACRO is_fixed_iso(s) AS
   s LIKE '____-__-__T__:__:__.___+____' OR s LIKE '____-__-__T__:__:__.___-____';
 
@@ -30,9 +34,9 @@ CREATE OR REPLACE MACRO offset_minutes_of(s) AS
                + TRY_CAST(regexp_extract(s, '([+-])(\d{2}):?(\d{2})$', 3) AS INTEGER))
   END;
 
--- the instant in UTC, as a plain TIMESTAMP. The fixed layout goes through strptime's %z (4× faster
--- than by parts); other layouts fall through coalesce, which evaluates its second argument only
--- where the first is NULL. strptime yields a TIMESTAMPTZ, which the session's TimeZone (UTC, above)
--- turns back into the UTC wall clock.
+-- the instant in UTC, as a plain TIMESTAMP. The sources' layout goes through strptime's %z and
+-- the instant's microseconds (3× faster than casting the TIMESTAMPTZ, which goes through ICU's
+-- calendar, and independent of the session's time zone); other layouts fall through coalesce,
+-- which evaluates its second argument only where the first is NULL.
 CREATE OR REPLACE MACRO utc_of(s) AS
-  coalesce(CAST(try_strptime(s, '%Y-%m-%dT%H:%M:%S.%g%z') AS TIMESTAMP), local_of(s) - to_minutes(offset_minutes_of(s)));
+  coalesce(make_timestamp(epoch_us(try_strptime(s, '%Y-%m-%dT%H:%M:%S.%g%z'))), local_of(s) - to_minutes(offset_minutes_of(s)));

@@ -2,10 +2,10 @@
 CREATE OR REPLACE TEMP VIEW normalized AS
 SELECT
     record_index,
-    lower(trim(email))        AS business_key,
-    trim(first_name)          AS first_name,
-    trim(last_name)           AS last_name,
-    trim(email)               AS email,
+    lower(tidy(email))        AS business_key,
+    tidy(first_name)          AS first_name,
+    tidy(last_name)           AS last_name,
+    tidy(email)               AS email,
     reason,
     raw_record
 FROM raw;

@@ -4,10 +4,10 @@ CREATE OR REPLACE TEMP VIEW normalized AS
 SELECT
     record_index,
     norm_key(name)                            AS business_key,
-    trim(name)                                AS name,
+    tidy(name)                                AS name,
     TRY_CAST(utc_of(birth_date) AS DATE)      AS birth_date,
     TRY_CAST(utc_of(died_at) AS DATE)         AS died_at,
-    nullif(trim(nationality), '')             AS nationality,
+    nullif(tidy(nationality), '')             AS nationality,
     reason,
     raw_record
 FROM raw;

@@ -3,16 +3,16 @@
 -- Every record passes through (invalid ones with their reason), so casts are TRY_ casts.
 CREATE OR REPLACE TEMP VIEW normalized AS
 WITH labelled AS (
-    SELECT *, list_filter(nationalities, n -> coalesce(trim(n.label), '') <> '') AS labels
+    SELECT *, list_filter(nationalities, n -> coalesce(tidy(n.label), '') <> '') AS labels
     FROM raw
 )
 SELECT
     record_index,
     norm_key(metadata.name)                               AS business_key,
-    trim(metadata.name)                                   AS name,
+    tidy(metadata.name)                                   AS name,
     TRY_CAST(utc_of(metadata.birth_date) AS DATE)         AS birth_date,
     TRY_CAST(utc_of(metadata.died_at) AS DATE)            AS died_at,
-    trim(labels[1].label)                                 AS nationality,
+    tidy(labels[1].label)                                 AS nationality,
     coalesce(reason, CASE WHEN len(labels) > 1 THEN 'nationalities: more than one non-empty label' END) AS reason,
     raw_record
 FROM labelled;

@@ -5,11 +5,11 @@ CREATE OR REPLACE TEMP VIEW normalized AS
 SELECT
     record_index,
     norm_key(name)                  AS business_key,
-    trim(name)                      AS title,
+    tidy(name)                      AS title,
     TRY_CAST(pages AS INTEGER)      AS pages,
-    trim(author)                    AS author_name,
+    tidy(author)                    AS author_name,
     norm_key(author)                AS author_key,
-    trim(publisher)                 AS publisher,
+    tidy(publisher)                 AS publisher,
     reason,
     raw_record
 FROM raw;

@@ -3,15 +3,15 @@
 -- Every record passes through (invalid ones with their reason), so casts are TRY_ casts.
 CREATE OR REPLACE TEMP VIEW normalized AS
 WITH keyed AS (
-    SELECT *, norm_key(book) AS book_key, norm_key(movie) AS movie_key, trim(resume) AS review_text
+    SELECT *, norm_key(book) AS book_key, norm_key(movie) AS movie_key, tidy(resume) AS review_text
     FROM raw
 )
 SELECT
     record_index,
     md5(concat_ws('|', book_key, movie_key, review_text))   AS business_key,
-    trim(book)                  AS book_title,
+    tidy(book)                  AS book_title,
     book_key,
-    trim(movie)                 AS movie_title,
+    tidy(movie)                 AS movie_title,
     movie_key,
     review_text,
     TRY_CAST(rate AS INTEGER)   AS rating,

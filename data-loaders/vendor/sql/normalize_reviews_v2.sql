@@ -5,13 +5,13 @@
 CREATE OR REPLACE TEMP VIEW normalized AS
 WITH unpacked AS (
     SELECT *,
-           trim(books[1].metadata.title)                  AS book_title,
+           tidy(books[1].metadata.title)                  AS book_title,
            list_filter(movies, m -> m.title <> 'end')     AS real_movies,
-           trim(content.text)                             AS review_text
+           tidy(content.text)                             AS review_text
     FROM raw
 ),
 keyed AS (
-    SELECT *, norm_key(book_title) AS book_key, trim(real_movies[1].title) AS movie_title, norm_key(real_movies[1].title) AS movie_key
+    SELECT *, norm_key(book_title) AS book_key, tidy(real_movies[1].title) AS movie_title, norm_key(real_movies[1].title) AS movie_key
     FROM unpacked
 )
 SELECT
