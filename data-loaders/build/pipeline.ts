@@ -32,17 +32,21 @@ function demoDataId(): string {
 }
 /** A cache of generated files, so it lives in the checkout whatever the working directory. */
 const demoDir = () => resolve(repoRoot, ".tmp", demoDataId());
-const demoMarker = (warehouse: string) => join(warehouse, "_demo.json");
+const sourceMarker = (warehouse: string) => join(warehouse, "_source.json");
 
 /**
- * A warehouse built from an older demo data set (the generator changed) would refuse the new
- * one's nights; being generated, it is rebuilt. A warehouse without the marker is never touched.
+ * The build's warehouse remembers the data it was built from (`_source.json`). Built from the demo
+ * data, it is generated data: rebuilt when the demo data changed or the build now reads another
+ * source. Built from anything else, it is refused to another source rather than mixed with it.
  */
-function resetStaleDemoWarehouse(warehouse: string, log: (line: string) => void): void {
-  if (!existsSync(demoMarker(warehouse))) return;
-  const { data } = JSON.parse(readFileSync(demoMarker(warehouse), "utf8"));
-  if (data === demoDataId()) return;
-  log(`${warehouse}: built from older demo data (${data}); rebuilding it`);
+function checkSource(warehouse: string, source: string, log: (line: string) => void): void {
+  if (!existsSync(sourceMarker(warehouse))) return;
+  const { source: previous } = JSON.parse(readFileSync(sourceMarker(warehouse), "utf8")) as { source: string };
+  if (previous === source) return;
+  if (!previous.startsWith("demo:")) {
+    throw new StrataError(`${warehouse}: built from ${previous}, not ${source}; point STRATA_WAREHOUSE at another folder`);
+  }
+  log(`${warehouse}: built from ${previous}; rebuilding it from ${source}`);
   rmSync(warehouse, { recursive: true, force: true });
 }
 
@@ -83,9 +87,9 @@ export async function ensureWarehouse(opts: { warehouse?: string; log?: (line: s
     if (readManifest(warehouse).version === 0) throw new StrataError(`${warehouse}: empty warehouse and STRATA_DATA=none; nothing to publish`);
     return warehouse;
   }
-  const demo = !process.env.STRATA_DATA;
-  if (demo) resetStaleDemoWarehouse(warehouse, log);
   const source = await dataDir(log);
+  const sourceId = process.env.STRATA_DATA ? source : `demo:${demoDataId()}`;
+  checkSource(warehouse, sourceId, log);
   const nights = vendorNights(source);
   if (nights.length === 0) throw new StrataError(`${source}: no vendor nights (dated folders such as vendor/2022-03-01/)`);
   const waitMs = 10 * 60_000; // other loaders of the same build may hold the lock meanwhile
@@ -98,6 +102,6 @@ export async function ensureWarehouse(opts: { warehouse?: string; log?: (line: s
   if (!existsSync(internal)) throw new StrataError(`${source}: no internal/ folder with users.csv, movies.csv, streams.csv`);
   const extract = await ingestInternal({ warehouse, dir: internal, waitMs });
   if (extract.status === "loaded") log(`loaded the internal extract into ${warehouse}`);
-  if (demo) writeFileSync(demoMarker(warehouse), `${JSON.stringify({ data: demoDataId() })}\n`);
+  writeFileSync(sourceMarker(warehouse), `${JSON.stringify({ source: sourceId })}\n`);
   return warehouse;
 }
