@@ -16,4 +16,4 @@ SELECT load_id, source,
        CAST(reappeared AS INTEGER) AS reappeared,
        CAST(unchanged AS INTEGER) AS unchanged
 FROM loads
-ORDER BY loaded_at, entity;
+ORDER BY loads.loaded_at, entity;  -- the timestamp, not its text: loads a second apart keep their order
