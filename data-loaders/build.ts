@@ -14,7 +14,9 @@ export async function buildAll(opts: { warehouse?: string; log: (line: string) =
   rmSync(resolve("src/.observablehq/cache"), { recursive: true, force: true });
   const result = spawnSync("npx", ["observable", "build"], {
     stdio: "inherit",
-    env: { ...process.env, STRATA_WAREHOUSE: warehouse },
+    // the ETL is done: the loaders publish this warehouse as it is, rather than each re-hashing
+    // every source file to find nothing new (STRATA_DATA=none, see build/pipeline.ts)
+    env: { ...process.env, STRATA_WAREHOUSE: warehouse, STRATA_DATA: "none" },
   });
   if (result.status !== 0) throw new StrataError(`observable build failed (exit ${result.status})`);
 }

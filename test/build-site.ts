@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isAlive } from "../data-loaders/process-alive.ts";
 
 export const PROJECT_DIR = fileURLToPath(new URL("..", import.meta.url));
 export const DIST_DIR = fileURLToPath(new URL("../dist/", import.meta.url));
@@ -26,15 +27,6 @@ export interface BuildResult {
   ms: number | null;
   /** The warehouse the site was built from. */
   warehouse: string;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Temp warehouses of earlier test runs that have ended. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { StrataError } from "../errors.ts";
 import { ingestVendorNight, type NightReport } from "./ingest.ts";
 import { failpoint } from "../failpoints.ts";
+import { isAlive } from "../process-alive.ts";
 
 export type VendorSourceOptions = { warehouse: string; source: string; date: string; waitMs?: number; log?: (line: string) => void };
 
@@ -56,14 +57,5 @@ function removeKilledDownloads(warehouse: string): void {
   for (const entry of readdirSync(warehouse)) {
     const m = /^\.download-(\d+)-/.exec(entry);
     if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) rmSync(join(warehouse, entry), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -7,6 +7,7 @@
  */
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { StrataError } from "../errors.ts";
+import { isAlive } from "../process-alive.ts";
 import { lockFile } from "./paths.ts";
 
 export type Lock = { release(): void };
@@ -22,15 +23,6 @@ function readOwner(path: string): { owner: Owner | null; text: string | null } {
     }
   } catch {
     return { owner: null, text: null }; // gone
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
