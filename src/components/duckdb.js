@@ -3,8 +3,8 @@
 //
 // Framework treats bare specifiers in local modules as node_modules imports: the ESM
 // bundle is rolled up into dist/_node/, and `import.meta.resolve` on a package file
-// copies it there (the .wasm verbatim; the worker .js re-bundled as an ES module,
-// hence `type: "module"` below). All resulting URLs are relative to this module, so
+// copies it there (the .wasm verbatim; the worker .js re-bundled as an ES module, see
+// duckdb-worker.js). All resulting URLs are relative to this module, so
 // the site works under any base path.
 //
 // The ESM bundle is imported by its extensionless export ("./dist/duckdb-browser"):
@@ -18,9 +18,9 @@
 // that copy. Don't mix them with tables built from a page's `import "apache-arrow"`
 // (21); hand DuckDB bytes (insertArrowFromIPCStream), not Table objects.
 import * as duckdb from "@duckdb/duckdb-wasm/dist/duckdb-browser";
+import {startDuckDBWorker} from "./duckdb-worker.js";
 
 const WASM_URL = import.meta.resolve("@duckdb/duckdb-wasm/dist/duckdb-eh.wasm");
-const WORKER_URL = import.meta.resolve("@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js");
 
 let opening;
 
@@ -31,7 +31,7 @@ let opening;
  */
 export function openDuckDB() {
   return (opening ??= (async () => {
-    const worker = new Worker(WORKER_URL, {type: "module"});
+    const worker = startDuckDBWorker(); // the page may have started it already
     // VoidLogger: the ConsoleLogger logs every query, which drowns real console errors.
     const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
     await db.instantiate(WASM_URL);

@@ -29,7 +29,7 @@ test("workbench runs a DuckDB query under a base path, fully offline", async () 
   await page.goto(`${server.url}workbench`);
   await page.waitForFunction(() => document.documentElement.dataset.workbenchReady, null, { timeout: 30_000 });
   const n = await page.evaluate(async () => {
-    const href = document.querySelector<HTMLLinkElement>('link[rel=modulepreload][href*="components/duckdb"]')!.href;
+    const href = document.querySelector<HTMLLinkElement>('link[rel=modulepreload][href*="components/duckdb."]')!.href;
     const { openDuckDB, query } = await import(href);
     const { conn } = await openDuckDB();
     return (await query(conn, "select count(*)::integer as n from movies")).table.get(0).n as number;
@@ -58,7 +58,7 @@ test("query() cancels a long-running query and the connection stays usable", asy
   await page.waitForFunction(() => document.documentElement.dataset.workbenchReady, null, { timeout: 30_000 });
   const outcome = await page.evaluate(async () => {
     // Same module instance as the page's (same URL), hence the same DuckDB.
-    const href = document.querySelector<HTMLLinkElement>('link[rel=modulepreload][href*="components/duckdb"]')!.href;
+    const href = document.querySelector<HTMLLinkElement>('link[rel=modulepreload][href*="components/duckdb."]')!.href;
     const { openDuckDB, query } = await import(href);
     const { conn } = await openDuckDB();
     const controller = new AbortController();
