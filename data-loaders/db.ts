@@ -10,7 +10,12 @@ import { fileURLToPath } from "node:url";
 export type Row = Record<string, unknown>;
 
 export class Db {
-  private constructor(private readonly instance: DuckDBInstance, readonly conn: DuckDBConnection) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+    /** whether close() closes the database too (false for a connection made by connect()) */
+    private readonly ownsInstance = true,
+  ) {}
 
   /** Opens an in-memory database; `tempDir` is where DuckDB spills when the memory limit is hit. */
   static async open(opts: { memoryLimit?: string; tempDir?: string; threads?: number } = {}): Promise<Db> {
@@ -21,6 +26,19 @@ export class Db {
     const db = new Db(instance, await instance.connect());
     await db.runFile(sqlPath("macros.sql"));
     return db;
+  }
+
+  /**
+   * Another connection to the same database, for running work concurrently: it sees the
+   * database's tables and macros, but has its own temp tables and variables.
+   */
+  async connect(): Promise<Db> {
+    return new Db(this.instance, await this.instance.connect(), false);
+  }
+
+  /** Stops the query running on this connection, which then fails with an interrupt error. */
+  interrupt(): void {
+    this.conn.interrupt();
   }
 
   async run(sql: string): Promise<void> {
@@ -46,7 +64,7 @@ export class Db {
 
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
 

@@ -7,7 +7,7 @@
  *   vendor:after-download      source.ts, FTP night downloaded into .download-*, before ingest
  *   vendor:after-stage         ingest.ts mergeEntity, first file staged and validated
  *   vendor:after-write-parquet ingest.ts mergeEntity, first file's new current Parquet written
- *   vendor:after-land          land.ts landDrop, the dated landing folder renamed into place
+ *   vendor:after-land          land.ts startLanding().finish(), the dated landing folder renamed into place
  *   manifest:before-swap       manifest.ts publish, before the manifest is replaced
  *   atomic-write:before-rename fsync.ts writeFileAtomic (the manifest swap), tmp written + fsynced, before rename
  *   manifest:after-swap        manifest.ts publish, manifest replaced, unreferenced files not yet removed

@@ -4,7 +4,7 @@
  * files, record the load, and publish the new warehouse version in one atomic step.
  * Any failure before the publish leaves the warehouse as it was.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Db, sqlLiteral } from "../db.ts";
@@ -12,14 +12,14 @@ import { StrataError } from "../errors.ts";
 import { failpoint } from "../failpoints.ts";
 import { describeFile } from "../hash-file.ts";
 import { acquireLock } from "../warehouse/lock.ts";
-import { type Manifest, newTableFile, publish, readManifest, recover } from "../warehouse/manifest.ts";
+import { type FileRef, type Manifest, newTableFile, publish, readManifest, recover } from "../warehouse/manifest.ts";
 import { collectQuarantine, type LoadRow, startRunQuarantine, writeLoadRecords } from "../warehouse/loads.ts";
 import { scratchDir } from "../warehouse/paths.ts";
 import { readTable, writeParquet } from "../warehouse/write.ts";
-import { entityOf, detectFormat } from "./detect.ts";
-import type { Entity, VendorFormat } from "./formats.ts";
+import { detectFormat } from "./detect.ts";
+import type { Entity } from "./formats.ts";
 import { splitStaged, stageRecords } from "../stage.ts";
-import { checkAgainstLanded, landDrop, type LandedFile, vendorFiles } from "./land.ts";
+import { checkAgainstLanded, type LandedFile, startLanding, vendorFiles } from "./land.ts";
 
 export type EntityReport = {
   entity: Entity;
@@ -58,40 +58,51 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
     recover(warehouse);
     const manifest = readManifest(warehouse);
     const clock = stopwatch();
-    const files = await Promise.all(vendorFiles.map((f) => describeFile(join(dir, f))));
-    log(`vendor ${date}: ${files.reduce((n, f) => n + f.bytes, 0)} bytes hashed in ${clock()} s`);
-    const newest = manifest.vendorNights.at(-1);
-    const merged = manifest.vendorNights.find((n) => n.date === date);
-    checkAgainstLanded(warehouse, date, files);
-    if (merged) {
-      const same = files.every((f) => merged.files.some((m) => m.name === f.name && m.sha256 === f.sha256));
-      if (!same) throw new StrataError(`${dir}: the night of ${date} is already merged from different files; raw data is never overwritten`);
-      log(`vendor ${date}: already merged, nothing to do`);
-      return { date, status: "already-merged", entities: [], warehouseVersion: manifest.version };
-    }
-    if (newest && newest.date > date) {
-      throw new StrataError(`${dir}: dump of ${date} is older than the newest merged night (${newest.date}); history is merged in date order, refused`);
-    }
-    const formats = vendorFiles.map((f) => detectFormat(join(dir, f)));
     mkdirSync(scratchDir(warehouse), { recursive: true });
     const db = await Db.open({ tempDir: join(scratchDir(warehouse), "duckdb") });
     try {
       const next = structuredClone(manifest);
-      const reports: EntityReport[] = [];
-      const landed: LandedFile[] = [];
       const loadId = `vendor/${date}`;
-      await db.run(`SET VARIABLE dump_date = DATE ${sqlLiteral(date)}`);
-      await db.setVariables({ dump_id: loadId, load_id: loadId });
       await startRunQuarantine(db);
-      for (const [i, format] of formats.entries()) {
-        const file = files[i];
-        const report = await mergeEntity(db, warehouse, manifest, next, join(dir, file.name), format, date);
-        log(`vendor ${date} ${format.entity} (${format.format}): ${report.recordsIn} in, ${report.accepted} accepted, ${report.quarantined} quarantined; ` +
-          `+${report.inserted} ~${report.updated} -${report.deleted} ↺${report.reappeared} =${report.unchanged}; ` +
-          `${report.seconds.stage} s read+check+normalize, ${report.seconds.merge} s merge, ${report.seconds.write} s write`);
-        reports.push(report);
-        landed.push({ ...file, format: format.format, records: report.recordsIn });
+      // Hashing the files (JavaScript) and reading them (DuckDB) overlap: reading a JSON array is
+      // single-threaded per file, so a core is free. Nothing reaches the warehouse until the
+      // checks on the hashes have passed (`checked`); when they refuse the dump, or find it merged
+      // already, the reads are interrupted.
+      const hashing = Promise.all(vendorFiles.map((f) => describeFile(join(dir, f))));
+      let passChecks = () => {};
+      let failChecks = (_: unknown) => {};
+      const checked = new Promise<void>((resolve, reject) => ((passChecks = resolve), (failChecks = reject)));
+      checked.catch(() => {}); // the merges see the rejection; it is reported below
+      const merging = mergeEntities(db, { warehouse, manifest, next, dir, date, loadId, checked, log });
+      merging.promise.catch(() => {}); // awaited below, after the checks' verdict
+      let files: FileRef[];
+      try {
+        files = await hashing;
+        log(`vendor ${date}: ${files.reduce((n, f) => n + f.bytes, 0)} bytes hashed in ${clock()} s`);
+        const merged = checkDump(warehouse, manifest, dir, date, files);
+        if (merged) {
+          log(`vendor ${date}: already merged, nothing to do`);
+          failChecks(new Error("already merged"));
+          merging.interrupt();
+          await merging.promise.catch(() => {});
+          return { date, status: "already-merged", entities: [], warehouseVersion: manifest.version };
+        }
+      } catch (error) {
+        failChecks(error);
+        merging.interrupt();
+        await merging.promise.catch(() => {});
+        throw error;
       }
+      // The raw files go to the landing zone while the merges run (a copy in the kernel, off
+      // DuckDB's threads); the landed folder appears only once everything else has worked.
+      const landing = startLanding(warehouse, date, dir, files);
+      landing.done.catch(() => {});
+      passChecks();
+      const reports = await merging.promise.catch(async (error) => {
+        await landing.abandon();
+        throw error;
+      });
+      const landed: LandedFile[] = reports.map((r, i) => ({ ...files[i], format: r.format, records: r.recordsIn }));
       const rows: LoadRow[] = reports.map((r, i) => ({
         entity: r.entity, format: r.format, file: landed[i].name, sha256: landed[i].sha256, bytes: landed[i].bytes,
         records_in: r.recordsIn, accepted: r.accepted, quarantined: r.quarantined, inserted: r.inserted,
@@ -99,7 +110,7 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
       }));
       clock();
       await writeLoadRecords(db, warehouse, manifest, next, { loadId, source: "vendor", dataDate: date, label: `vendor-${date}`, rows });
-      landDrop(warehouse, date, dir, opts.source ?? dir, landed);
+      await landing.finish(opts.source ?? dir, landed);
       log(`vendor ${date}: loads recorded and raw files landed in ${clock()} s`);
       next.vendorNights.push({ date, mergedAt: new Date().toISOString(), files });
       const published = publish(warehouse, manifest, next);
@@ -116,11 +127,99 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
   }
 }
 
-async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: Manifest, path: string, format: VendorFormat, date: string): Promise<EntityReport> {
-  const entity = entityOf(path);
+/**
+ * Refuses a dump that conflicts with what is merged or landed; returns true when this exact dump
+ * is merged already (a no-op).
+ */
+function checkDump(warehouse: string, manifest: Manifest, dir: string, date: string, files: FileRef[]): boolean {
+  const newest = manifest.vendorNights.at(-1);
+  const merged = manifest.vendorNights.find((n) => n.date === date);
+  checkAgainstLanded(warehouse, date, files);
+  if (merged) {
+    const same = files.every((f) => merged.files.some((m) => m.name === f.name && m.sha256 === f.sha256));
+    if (!same) throw new StrataError(`${dir}: the night of ${date} is already merged from different files; raw data is never overwritten`);
+    return true;
+  }
+  if (newest && newest.date > date) {
+    throw new StrataError(`${dir}: dump of ${date} is older than the newest merged night (${newest.date}); history is merged in date order, refused`);
+  }
+  return false;
+}
+
+type MergeContext = {
+  warehouse: string;
+  manifest: Manifest;
+  next: Manifest;
+  dir: string;
+  date: string;
+  loadId: string;
+  /** settles once the dump's hashes are checked: merges write nothing before it resolves */
+  checked: Promise<void>;
+  log: (line: string) => void;
+};
+
+/**
+ * Merges the night's files concurrently, each on its own connection, in two lanes (DuckDB has
+ * two threads here): the largest file alone, the others one after another beside it. Resolves
+ * to one report per file in `vendorFiles` order; on failure, waits for every merge to stop and
+ * rejects with the first failure in that order, so the error does not depend on timing.
+ */
+function mergeEntities(db: Db, ctx: MergeContext): { promise: Promise<EntityReport[]>; interrupt: () => void } {
+  const connections: Db[] = [];
+  let interrupted = false;
+  const lanes = planLanes(vendorFiles.map((f) => statSync(join(ctx.dir, f)).size), Number(process.env.LANES ?? 2));
+  const results: PromiseSettledResult<EntityReport>[] = [];
+  const runLane = async (lane: number[]) => {
+    const conn = await db.connect();
+    connections.push(conn);
+    try {
+      if (interrupted) conn.interrupt();
+      for (const i of lane) {
+        const path = join(ctx.dir, vendorFiles[i]);
+        results[i] = await mergeEntity(conn, ctx, path).then(
+          (value) => ({ status: "fulfilled", value }) as const,
+          (reason) => ({ status: "rejected", reason }) as const,
+        );
+        if (results[i].status === "rejected") break;
+      }
+    } finally {
+      conn.close();
+    }
+  };
+  const promise = Promise.all(lanes.map(runLane)).then(() => {
+    const failed = vendorFiles.map((_, i) => results[i]).find((r) => r?.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return vendorFiles.map((_, i) => (results[i] as PromiseFulfilledResult<EntityReport>).value);
+  });
+  return {
+    promise,
+    interrupt: () => {
+      interrupted = true;
+      for (const conn of connections) conn.interrupt();
+    },
+  };
+}
+
+/** Splits file indexes into `n` lanes of about equal bytes, largest file first. */
+export function planLanes(sizes: number[], n: number): number[][] {
+  const lanes = Array.from({ length: n }, () => ({ bytes: 0, files: [] as number[] }));
+  for (const i of sizes.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a])) {
+    const lane = lanes.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    lane.files.push(i);
+    lane.bytes += sizes[i];
+  }
+  return lanes.filter((l) => l.files.length > 0).map((l) => l.files.sort((a, b) => a - b));
+}
+
+/** Reads, checks and normalizes one file, then (once the dump has passed its checks) merges it into its history table. */
+async function mergeEntity(db: Db, ctx: MergeContext, path: string): Promise<EntityReport> {
+  const { warehouse, manifest, next, date } = ctx;
+  const format = detectFormat(path);
+  const entity = format.entity;
   const table = historyTable(entity);
+  await db.run(`SET VARIABLE dump_date = DATE ${sqlLiteral(date)}`);
   // where the record can be found for good: its landed copy (the source folder may be temporary)
-  await db.setVariables({ entity, source_file: `landing/vendor/${date}/${basename(path)}` });
+  await db.setVariables({ dump_id: ctx.loadId, load_id: ctx.loadId, entity, source_file: `landing/vendor/${date}/${basename(path)}` });
   const clock = stopwatch();
   const recordsIn = await stageRecords(db, {
     path,
@@ -135,13 +234,15 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
   await splitStaged(db);
   // the file as read is no longer needed: free its memory before the merge needs some
   await db.run("DROP VIEW normalized; DROP VIEW raw; DROP TABLE source_rows");
+  await ctx.checked;
 
   const files = manifest.tables[table] ?? [];
   const currentFile = files.find((f) => f.includes("/current-"));
+  // a view: merge_history.sql reads the current file only where and as much as it needs
   if (currentFile) {
-    await db.run(`CREATE OR REPLACE TEMP TABLE prior_current AS SELECT * FROM ${readTable(warehouse, [currentFile])}`);
+    await db.run(`CREATE OR REPLACE TEMP VIEW prior_current AS SELECT * FROM ${readTable(warehouse, [currentFile])}`);
   } else {
-    await db.run(`CREATE OR REPLACE TEMP TABLE prior_current AS
+    await db.run(`CREATE OR REPLACE TEMP VIEW prior_current AS
       SELECT *, NULL::DATE AS valid_from, NULL::DATE AS valid_to, true AS is_current, false AS is_deleted, NULL::VARCHAR AS source_dump
       FROM staged LIMIT 0`);
   }
@@ -152,7 +253,7 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
   const closed = newTableFile(manifest, table, `closed-${date}`);
   await writeParquet(db, warehouse, nextCurrent, "SELECT * FROM next_current", "snappy");
   failpoint("vendor:after-write-parquet");
-  const counts = Object.fromEntries(
+  const counts: Record<string, number> = Object.fromEntries(
     (await db.all<{ change: string; n: number }>(`SELECT change, count(*)::INTEGER AS n FROM merge_changes GROUP BY change`)).map((r) => [r.change, r.n]),
   );
   const closing = (counts.updated ?? 0) + (counts.deleted ?? 0) + (counts.reappeared ?? 0);
@@ -168,8 +269,13 @@ async function mergeEntity(db: Db, warehouse: string, manifest: Manifest, next: 
   if (accepted + quarantined !== recordsIn) {
     throw new Error(`${path}: ${recordsIn} records read but ${accepted} accepted + ${quarantined} quarantined`);
   }
+  // merge_changes holds changes only: every other accepted record is unchanged
+  counts.unchanged = accepted - (counts.inserted ?? 0) - (counts.updated ?? 0) - (counts.reappeared ?? 0);
   // free this entity's tables before the next one is read
-  await db.run("DROP VIEW next_current; DROP VIEW closed_tonight; DROP VIEW staged; DROP TABLE hashed; DROP TABLE prior_current; DROP TABLE merge_changes");
+  await db.run("DROP VIEW next_current; DROP VIEW closed_tonight; DROP TABLE closing_versions; DROP TABLE merge_changes; DROP VIEW prior_current; DROP VIEW staged; DROP TABLE hashed");
+  ctx.log(`vendor ${date} ${entity} (${format.format}): ${recordsIn} in, ${accepted} accepted, ${quarantined} quarantined; ` +
+    `${counts.inserted ?? 0} inserted, ${counts.updated ?? 0} updated, ${counts.deleted ?? 0} deleted, ${counts.reappeared ?? 0} reappeared, ${counts.unchanged ?? 0} unchanged; ` +
+    `${stageSeconds} s read+check+normalize, ${mergeSeconds} s merge, ${writeSeconds} s write`);
   return {
     entity,
     format: format.format,

@@ -3,7 +3,8 @@
  * `<warehouse>/landing/vendor/<date>/` with a manifest. Landed files are never overwritten:
  * landing the same drop again is a no-op, a different file for a landed date is refused.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFile, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { StrataError } from "../errors.ts";
@@ -48,26 +49,50 @@ export function checkAgainstLanded(warehouse: string, date: string, files: FileR
   return landed;
 }
 
+export type Landing = {
+  /** settles when the copies are made */
+  done: Promise<void>;
+  /** Makes the landed folder durable and puts it in place (one rename); returns its manifest. */
+  finish(source: string, files: LandedFile[]): Promise<LandingManifest>;
+  /** Removes what was copied, for a dump that was not merged after all. */
+  abandon(): Promise<void>;
+};
+
 /**
- * Copies a validated drop into the landing zone: into a hidden folder first, fsynced, then one
- * rename, so the dated folder appears whole or not at all. Returns its manifest.
+ * Starts copying a checked drop into the landing zone: into a hidden folder first, so that the
+ * dated folder appears whole or not at all when `finish` renames it. The copies run in the
+ * background (the kernel copies; the caller goes on merging). Nothing is copied when the date
+ * has landed already: the checks have found those files identical.
  */
-export function landDrop(warehouse: string, date: string, sourceDir: string, source: string, files: LandedFile[]): LandingManifest {
-  const existing = readLanding(warehouse, date);
-  if (existing) return existing;
+export function startLanding(warehouse: string, date: string, sourceDir: string, files: FileRef[]): Landing {
   const root = landingRoot(warehouse);
   const incoming = join(root, `.incoming-${date}-${process.pid}`);
-  mkdirSync(incoming, { recursive: true });
-  for (const file of files) {
-    copyFileSync(join(sourceDir, file.name), join(incoming, file.name));
-    fsyncPath(join(incoming, file.name));
-  }
-  const manifest: LandingManifest = { date, landedAt: new Date().toISOString(), source, files };
-  writeFileSync(join(incoming, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
-  fsyncPath(join(incoming, "manifest.json"));
-  fsyncPath(incoming);
-  renameSync(incoming, landingNight(warehouse, date));
-  fsyncPath(root);
-  failpoint("vendor:after-land");
-  return manifest;
+  const already = readLanding(warehouse, date) !== null;
+  const done = already
+    ? Promise.resolve()
+    : (async () => {
+        await mkdir(incoming, { recursive: true });
+        await Promise.all(files.map((file) => copyFile(join(sourceDir, file.name), join(incoming, file.name))));
+      })();
+  return {
+    done,
+    async finish(source, landedFiles) {
+      await done;
+      const existing = readLanding(warehouse, date);
+      if (existing) return existing;
+      for (const file of landedFiles) fsyncPath(join(incoming, file.name));
+      const manifest: LandingManifest = { date, landedAt: new Date().toISOString(), source, files: landedFiles };
+      writeFileSync(join(incoming, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+      fsyncPath(join(incoming, "manifest.json"));
+      fsyncPath(incoming);
+      renameSync(incoming, landingNight(warehouse, date));
+      fsyncPath(root);
+      failpoint("vendor:after-land");
+      return manifest;
+    },
+    async abandon() {
+      await done.catch(() => {});
+      await rm(incoming, { recursive: true, force: true });
+    },
+  };
 }

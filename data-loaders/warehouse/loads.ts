@@ -26,9 +26,12 @@ export type LoadRow = {
 
 const loadRowType = `[{"entity":"VARCHAR","format":"VARCHAR","file":"VARCHAR","sha256":"VARCHAR","bytes":"BIGINT","records_in":"BIGINT","accepted":"BIGINT","quarantined":"BIGINT","inserted":"BIGINT","updated":"BIGINT","deleted":"BIGINT","reappeared":"BIGINT","unchanged":"BIGINT"}]`;
 
-/** Creates the temp table that gathers this run's quarantined records. */
+/**
+ * Creates the table that gathers this run's quarantined records: a table of the run's in-memory
+ * database, not a temp table, so that connections merging files concurrently all add to it.
+ */
 export async function startRunQuarantine(db: Db): Promise<void> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE run_quarantine (load_id VARCHAR, entity VARCHAR, source_file VARCHAR, record_index BIGINT, reason VARCHAR, record VARCHAR)`);
+  await db.run(`CREATE OR REPLACE TABLE run_quarantine (load_id VARCHAR, entity VARCHAR, source_file VARCHAR, record_index BIGINT, reason VARCHAR, record VARCHAR)`);
 }
 
 /** Adds the current file's `quarantined` rows to the run's quarantine. */

@@ -1,51 +1,60 @@
 -- One night's type-2 merge of `staged` (this dump, one row per business key) into `prior_current`
--- (the open version of every key ever seen, deleted ones as tombstones). Produces:
---   next_current    the open versions after this night (replaces the current file)
+-- (the open version of every key ever seen, deleted ones as tombstones: a view over the current
+-- file). Produces:
+--   merge_changes   one row per key whose open version changes tonight, with what happened and,
+--                   for a new version, tonight's record
 --   closed_tonight  the versions this night closes (a new, immutable file)
---   merge_changes   one row per key that changed, with what happened
--- Cost: one hash join of tonight's dump with the current versions; closed history is not read.
--- The two outputs are views: each is computed once, by the COPY that writes it.
+--   next_current    the open versions after this night (replaces the current file)
+-- Cost: one hash join of tonight's keys and hashes with the current ones, then two streaming
+-- reads of the current file whose joins build on the night's changes only; closed history is
+-- not read. Keys that stay as they were (most of them, on a quiet night) are never materialized.
 CREATE OR REPLACE TEMP TABLE merge_changes AS
-SELECT
-    coalesce(s.business_key, c.business_key) AS business_key,
-    CASE
-        WHEN c.business_key IS NULL                      THEN 'inserted'
-        WHEN s.business_key IS NULL AND NOT c.is_deleted THEN 'deleted'
-        WHEN s.business_key IS NULL                      THEN 'still_deleted'
-        WHEN c.is_deleted                                THEN 'reappeared'
-        WHEN s.record_hash <> c.record_hash              THEN 'updated'
-        ELSE 'unchanged'
-    END AS change
-FROM staged s
-FULL OUTER JOIN prior_current c USING (business_key);
+SELECT *
+FROM (
+    SELECT
+        s.* EXCLUDE (business_key),
+        coalesce(s.business_key, c.business_key) AS business_key,
+        CASE
+            WHEN c.business_key IS NULL                      THEN 'inserted'
+            WHEN s.business_key IS NULL AND NOT c.is_deleted THEN 'deleted'
+            WHEN s.business_key IS NULL                      THEN 'still_deleted'
+            WHEN c.is_deleted                                THEN 'reappeared'
+            WHEN s.record_hash <> c.record_hash              THEN 'updated'
+            ELSE 'unchanged'
+        END AS change
+    FROM staged s
+    FULL OUTER JOIN (SELECT business_key, record_hash, is_deleted FROM prior_current) c USING (business_key)
+)
+WHERE change NOT IN ('unchanged', 'still_deleted');
+
+-- the open versions that close tonight, as they were (few: one per updated, deleted or back key)
+CREATE OR REPLACE TEMP TABLE closing_versions AS
+SELECT c.*, m.change
+FROM prior_current c
+JOIN (SELECT business_key, change FROM merge_changes WHERE change IN ('deleted', 'reappeared', 'updated')) m USING (business_key);
 
 CREATE OR REPLACE TEMP VIEW closed_tonight AS
-SELECT c.* REPLACE (getvariable('dump_date') AS valid_to, false AS is_current)
-FROM prior_current c
-JOIN merge_changes m USING (business_key)
-WHERE m.change IN ('deleted', 'reappeared', 'updated');
+SELECT * EXCLUDE (change) REPLACE (getvariable('dump_date') AS valid_to, false AS is_current)
+FROM closing_versions;
 
 CREATE OR REPLACE TEMP VIEW next_current AS
 -- versions that stay open: unchanged records and tombstones of records still absent
 SELECT c.*
 FROM prior_current c
-JOIN merge_changes m USING (business_key)
-WHERE m.change IN ('unchanged', 'still_deleted')
+ANTI JOIN closing_versions k USING (business_key)
 UNION ALL BY NAME
 -- new versions: new records, changed ones, and ones back after a deletion
 SELECT
-    s.*,
+    m.* EXCLUDE (change),
     getvariable('dump_date')  AS valid_from,
     NULL::DATE                AS valid_to,
     true                      AS is_current,
     false                     AS is_deleted,
     getvariable('dump_id')    AS source_dump
-FROM staged s
-JOIN merge_changes m USING (business_key)
+FROM merge_changes m
 WHERE m.change IN ('inserted', 'updated', 'reappeared')
 UNION ALL BY NAME
 -- tombstones: a vanished record keeps its last facts, marked deleted from tonight on
-SELECT c.* REPLACE (getvariable('dump_date') AS valid_from, true AS is_deleted, getvariable('dump_id') AS source_dump)
-FROM prior_current c
-JOIN merge_changes m USING (business_key)
-WHERE m.change = 'deleted';
+SELECT k.* EXCLUDE (change) REPLACE (getvariable('dump_date') AS valid_from, true AS is_deleted, getvariable('dump_id') AS source_dump)
+FROM closing_versions k
+WHERE k.change = 'deleted';
