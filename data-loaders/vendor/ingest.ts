@@ -5,6 +5,7 @@
  * Any failure before the publish leaves the warehouse as it was.
  */
 import { existsSync, mkdirSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Db, sqlLiteral } from "../db.ts";
@@ -159,15 +160,16 @@ type MergeContext = {
 };
 
 /**
- * Merges the night's files concurrently, each on its own connection, in two lanes (DuckDB has
- * two threads here): the largest file alone, the others one after another beside it. Resolves
+ * Merges the night's files concurrently, each on its own connection, in as many lanes as there
+ * are cores (reading a JSON array takes one core per file): on two cores, the largest file alone
+ * and the others one after another beside it. Resolves
  * to one report per file in `vendorFiles` order; on failure, waits for every merge to stop and
  * rejects with the first failure in that order, so the error does not depend on timing.
  */
 function mergeEntities(db: Db, ctx: MergeContext): { promise: Promise<EntityReport[]>; interrupt: () => void } {
   const connections: Db[] = [];
   let interrupted = false;
-  const lanes = planLanes(vendorFiles.map((f) => statSync(join(ctx.dir, f)).size), Number(process.env.LANES ?? 2));
+  const lanes = planLanes(vendorFiles.map((f) => statSync(join(ctx.dir, f)).size), availableParallelism());
   const results: PromiseSettledResult<EntityReport>[] = [];
   const runLane = async (lane: number[]) => {
     const conn = await db.connect();
