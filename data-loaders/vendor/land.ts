@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { StrataError } from "../errors.ts";
 import { failpoint } from "../failpoints.ts";
-import { fsyncPath } from "../warehouse/fsync.ts";
+import { fsyncPath, fsyncPaths } from "../warehouse/fsync.ts";
 import { landingNight, landingRoot } from "../warehouse/paths.ts";
 import type { FileRef } from "../warehouse/manifest.ts";
 
@@ -80,7 +80,7 @@ export function startLanding(warehouse: string, date: string, sourceDir: string,
       await done;
       const existing = readLanding(warehouse, date);
       if (existing) return existing;
-      for (const file of landedFiles) fsyncPath(join(incoming, file.name));
+      await fsyncPaths(landedFiles.map((file) => join(incoming, file.name)));
       const manifest: LandingManifest = { date, landedAt: new Date().toISOString(), source, files: landedFiles };
       writeFileSync(join(incoming, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
       fsyncPath(join(incoming, "manifest.json"));

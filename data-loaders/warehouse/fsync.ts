@@ -1,5 +1,6 @@
 /** Durable writes: data reaches the disk before the rename that makes it visible. */
 import { closeSync, fsyncSync, openSync, renameSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { failpoint } from "../failpoints.ts";
 
@@ -10,6 +11,23 @@ export function fsyncPath(path: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * fsyncs every path (files and folders) at once, off the main thread: files written one after
+ * another reach the disk together, while other work goes on.
+ */
+export async function fsyncPaths(paths: Iterable<string>): Promise<void> {
+  await Promise.all(
+    [...new Set(paths)].map(async (path) => {
+      const handle = await open(path, "r");
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }),
+  );
 }
 
 /** Writes `content` to `path` so that a crash leaves either the old file or the new one, whole. */

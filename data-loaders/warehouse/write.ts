@@ -11,7 +11,15 @@ import { fsyncPath } from "./fsync.ts";
  * encoding: their big columns (texts, keys, hashes) are unique, and DuckDB would build each
  * dictionary before giving it up (30% of the write, for 1% of the size).
  */
-export async function writeParquet(db: Db, warehouse: string, relativePath: string, select: string, compression: "zstd" | "snappy" = "zstd"): Promise<void> {
+export async function writeParquet(
+  db: Db,
+  warehouse: string,
+  relativePath: string,
+  select: string,
+  compression: "zstd" | "snappy" = "zstd",
+  /** when given, the paths to fsync are added to it (for fsyncPaths before publishing) instead of fsynced now */
+  syncLater?: string[],
+): Promise<void> {
   const path = join(warehouse, relativePath);
   const createdDir = mkdirSync(dirname(path), { recursive: true });
   // A table's row order carries no meaning, and keeping it would serialise the write. (Per
@@ -19,10 +27,10 @@ export async function writeParquet(db: Db, warehouse: string, relativePath: stri
   // concurrently on another connection gets its record positions from it.)
   const dictionary = compression === "snappy" ? ", DICTIONARY_SIZE_LIMIT 1" : "";
   await db.run(`COPY (${select}) TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE 122880, PRESERVE_ORDER false${dictionary})`);
-  fsyncPath(path);
   // the file's directory entry (and a new table folder's) must be durable before a manifest can name it
-  fsyncPath(dirname(path));
-  if (createdDir !== undefined) fsyncPath(dirname(createdDir));
+  const durable = [path, dirname(path), ...(createdDir !== undefined ? [dirname(createdDir)] : [])];
+  if (syncLater) syncLater.push(...durable);
+  else durable.forEach(fsyncPath);
 }
 
 /** `read_parquet([...])` over a table's files as listed in the manifest. */

@@ -1,18 +1,17 @@
 -- One night's type-2 merge of `staged` (this dump, one row per business key) into `prior_current`
 -- (the open version of every key ever seen, deleted ones as tombstones: a view over the current
 -- file). Produces:
---   merge_changes   one row per key whose open version changes tonight, with what happened and,
---                   for a new version, tonight's record
+--   merge_changes   one row per key whose open version changes tonight, with what happened
 --   closed_tonight  the versions this night closes (a new, immutable file)
 --   next_current    the open versions after this night (replaces the current file)
--- Cost: one hash join of tonight's keys and hashes with the current ones, then two streaming
--- reads of the current file whose joins build on the night's changes only; closed history is
--- not read. Keys that stay as they were (most of them, on a quiet night) are never materialized.
+-- Cost: one hash join of tonight's keys and hashes with the current ones; every other join builds
+-- on the night's changes only and streams the rest (tonight's records, two reads of the current
+-- file). Closed history is not read, and the records that stay as they were (most of them, on a
+-- quiet night) are never held in memory.
 CREATE OR REPLACE TEMP TABLE merge_changes AS
 SELECT *
 FROM (
     SELECT
-        s.* EXCLUDE (business_key),
         coalesce(s.business_key, c.business_key) AS business_key,
         CASE
             WHEN c.business_key IS NULL                      THEN 'inserted'
@@ -22,7 +21,7 @@ FROM (
             WHEN s.record_hash <> c.record_hash              THEN 'updated'
             ELSE 'unchanged'
         END AS change
-    FROM staged s
+    FROM (SELECT business_key, record_hash FROM staged) s
     FULL OUTER JOIN (SELECT business_key, record_hash, is_deleted FROM prior_current) c USING (business_key)
 )
 WHERE change NOT IN ('unchanged', 'still_deleted');
@@ -45,14 +44,14 @@ ANTI JOIN closing_versions k USING (business_key)
 UNION ALL BY NAME
 -- new versions: new records, changed ones, and ones back after a deletion
 SELECT
-    m.* EXCLUDE (change),
+    s.*,
     getvariable('dump_date')  AS valid_from,
     NULL::DATE                AS valid_to,
     true                      AS is_current,
     false                     AS is_deleted,
     getvariable('dump_id')    AS source_dump
-FROM merge_changes m
-WHERE m.change IN ('inserted', 'updated', 'reappeared')
+FROM staged s
+SEMI JOIN (SELECT business_key FROM merge_changes WHERE change IN ('inserted', 'updated', 'reappeared')) m USING (business_key)
 UNION ALL BY NAME
 -- tombstones: a vanished record keeps its last facts, marked deleted from tonight on
 SELECT k.* EXCLUDE (change) REPLACE (getvariable('dump_date') AS valid_from, true AS is_deleted, getvariable('dump_id') AS source_dump)
