@@ -6,7 +6,7 @@
 // 235 MB a night) and BENCH_LONG_NIGHTS (default 30). BENCH_DIR: scratch (default /tmp/strata-bench).
 // Needs ~2.5 GB + 2 × BENCH_LONG_NIGHTS × 235 MB of free disk; takes ~10 minutes on 2 cores.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "../data-loaders/generate/index.ts";
@@ -15,6 +15,10 @@ const scale = Number(process.env.BENCH_SCALE ?? 4600);
 const longScale = Number(process.env.BENCH_LONG_SCALE ?? 1000);
 const longNights = Number(process.env.BENCH_LONG_NIGHTS ?? 30);
 const root = process.env.BENCH_DIR ?? "/tmp/strata-bench";
+// Timings on this 2-core VM vary by ±20% from one run to the next, so each 1 GB step runs this
+// many times (each merge into a fresh copy of the warehouse as it stood before the night) and the
+// median is reported, with the range.
+const repeat = Number(process.env.BENCH_REPEAT ?? 3);
 const step = fileURLToPath(new URL("./merge-night.ts", import.meta.url));
 
 type Measure = { ms: number; maxRssMB: number; records?: number };
@@ -24,6 +28,14 @@ function measure(...args: string[]): Measure {
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!);
 }
 const seconds = (ms: number) => Math.round(ms) / 1000;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+/** `repeat` runs of a step; the run with the median time, plus the range of times */
+function measureRepeated(before: () => void, ...args: string[]): Measure & { range_s: [number, number] } {
+  const runs = Array.from({ length: repeat }, () => (before(), measure(...args)));
+  const ms = runs.map((r) => r.ms);
+  const mid = runs.find((r) => r.ms === median(ms))!;
+  return { ...mid, range_s: [seconds(Math.min(...ms)), seconds(Math.max(...ms))] };
+}
 const mean = (runs: { merge_s: number }[]) => runs.reduce((sum, r) => sum + r.merge_s, 0) / runs.length;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -35,15 +47,25 @@ log(`generating 2 nights at scale ${scale}…`);
 const big = await generate({ outDir: join(root, "big"), scale, nights: 2, seed: 1, internal: false });
 const bigNights = big.nights.map((n) => {
   const dir = join(root, "big", n.dir);
-  const scan = measure("scan", dir);
+  const warehouse = join(root, "big-wh");
+  const before = join(root, "big-wh-before");
+  rmSync(before, { recursive: true, force: true });
+  mkdirSync(warehouse, { recursive: true });
+  cpSync(warehouse, before, { recursive: true }); // the warehouse as it stands before this night
+  const scan = measureRepeated(() => {}, "scan", dir);
   const load = measure("load", dir);
-  const merge = measure("merge", join(root, "big-wh"), dir, n.date);
+  const merge = measureRepeated(() => {
+    rmSync(warehouse, { recursive: true, force: true });
+    cpSync(before, warehouse, { recursive: true });
+  }, "merge", warehouse, dir, n.date);
   const result = {
     date: n.date,
     bytes: n.bytes,
     records: merge.records,
     merge_s: seconds(merge.ms),
+    merge_range_s: merge.range_s,
     scan_s: seconds(scan.ms),
+    scan_range_s: scan.range_s,
     load_s: seconds(load.ms),
     merge_vs_scan: Math.round((merge.ms / scan.ms) * 100) / 100,
     merge_vs_load: Math.round((merge.ms / load.ms) * 100) / 100,
@@ -56,6 +78,7 @@ const bigNights = big.nights.map((n) => {
 });
 rmSync(join(root, "big"), { recursive: true, force: true });
 rmSync(join(root, "big-wh"), { recursive: true, force: true });
+rmSync(join(root, "big-wh-before"), { recursive: true, force: true });
 
 // 2. Thirty nights: does night 30 cost what night 1 did?
 log(`generating ${longNights} nights at scale ${longScale}…`);

@@ -257,7 +257,7 @@ async function mergeEntity(db: Db, ctx: MergeContext, path: string): Promise<Ent
 
   const nextCurrent = newTableFile(manifest, table, "current");
   const closed = newTableFile(manifest, table, `closed-${date}`);
-  await writeParquet(db, warehouse, nextCurrent, "SELECT * FROM next_current", "snappy", ctx.unsynced);
+  await writeParquet(db, warehouse, nextCurrent, "SELECT * FROM next_current", "uncompressed", ctx.unsynced);
   failpoint("vendor:after-write-parquet");
   const counts: Record<string, number> = Object.fromEntries(
     (await db.all<{ change: string; n: number }>(`SELECT change, count(*)::INTEGER AS n FROM merge_changes GROUP BY change`)).map((r) => [r.change, r.n]),
