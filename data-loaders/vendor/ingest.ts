@@ -43,7 +43,17 @@ const sql = (name: string) => fileURLToPath(new URL(`./sql/${name}`, import.meta
 export const historyTable = (entity: Entity) => `${entity}_history`;
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
 
-export type IngestOptions = { warehouse: string; dir: string; date: string; source?: string; waitMs?: number; log?: (line: string) => void };
+export type IngestOptions = {
+  warehouse: string;
+  dir: string;
+  date: string;
+  /** where the files came from, for the landing manifest (default: `dir`) */
+  source?: string;
+  /** the files in `dir` are this run's own download: move them into the landing zone, don't copy */
+  moveFiles?: boolean;
+  waitMs?: number;
+  log?: (line: string) => void;
+};
 
 /** Ingests the vendor dump in `dir` (authors.json, books.json, reviews.json) as the night of `date`. */
 export async function ingestVendorNight(opts: IngestOptions): Promise<NightReport> {
@@ -97,8 +107,9 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
         throw error;
       }
       // The raw files go to the landing zone while the merges run (a copy in the kernel, off
-      // DuckDB's threads); the landed folder appears only once everything else has worked.
-      const landing = startLanding(warehouse, date, dir, files);
+      // DuckDB's threads; a rename for a download); the landed folder appears only once
+      // everything else has worked.
+      const landing = startLanding(warehouse, date, dir, files, { move: opts.moveFiles });
       landing.done.catch(() => {});
       passChecks();
       const reports = await merging.promise.catch(async (error) => {

@@ -4,7 +4,7 @@
  * landing the same drop again is a no-op, a different file for a landed date is refused.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { copyFile, mkdir, rm } from "node:fs/promises";
+import { copyFile, mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { StrataError } from "../errors.ts";
@@ -61,10 +61,11 @@ export type Landing = {
 /**
  * Starts copying a checked drop into the landing zone: into a hidden folder first, so that the
  * dated folder appears whole or not at all when `finish` renames it. The copies run in the
- * background (the kernel copies; the caller goes on merging). Nothing is copied when the date
- * has landed already: the checks have found those files identical.
+ * background (the kernel copies; the caller goes on merging). With `move`, for files that are
+ * this run's own download, nothing is copied: `finish` moves them in (a rename, same disk). Nothing
+ * is copied either when the date has landed already: the checks have found those files identical.
  */
-export function startLanding(warehouse: string, date: string, sourceDir: string, files: FileRef[]): Landing {
+export function startLanding(warehouse: string, date: string, sourceDir: string, files: FileRef[], { move = false } = {}): Landing {
   const root = landingRoot(warehouse);
   const incoming = join(root, `.incoming-${date}-${process.pid}`);
   const already = readLanding(warehouse, date) !== null;
@@ -72,7 +73,7 @@ export function startLanding(warehouse: string, date: string, sourceDir: string,
     ? Promise.resolve()
     : (async () => {
         await mkdir(incoming, { recursive: true });
-        await Promise.all(files.map((file) => copyFile(join(sourceDir, file.name), join(incoming, file.name))));
+        if (!move) await Promise.all(files.map((file) => copyFile(join(sourceDir, file.name), join(incoming, file.name))));
       })();
   return {
     done,
@@ -80,6 +81,7 @@ export function startLanding(warehouse: string, date: string, sourceDir: string,
       await done;
       const existing = readLanding(warehouse, date);
       if (existing) return existing;
+      if (move) await Promise.all(landedFiles.map((file) => moveFile(join(sourceDir, file.name), join(incoming, file.name))));
       await fsyncPaths(landedFiles.map((file) => join(incoming, file.name)));
       const manifest: LandingManifest = { date, landedAt: new Date().toISOString(), source, files: landedFiles };
       writeFileSync(join(incoming, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
@@ -95,4 +97,14 @@ export function startLanding(warehouse: string, date: string, sourceDir: string,
       await rm(incoming, { recursive: true, force: true });
     },
   };
+}
+
+/** Renames `from` to `to`, or copies it where the two are on different disks. */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    await copyFile(from, to);
+  }
 }

@@ -26,7 +26,8 @@ export async function ingestVendor(opts: VendorSourceOptions): Promise<NightRepo
       log: opts.log,
     });
     failpoint("vendor:after-download");
-    return await ingestVendorNight({ ...opts, dir: staging, source: opts.source });
+    // the download is this run's own, on the warehouse's disk: it moves into the landing zone
+    return await ingestVendorNight({ ...opts, dir: staging, source: opts.source, moveFiles: true });
   } catch (error) {
     // Errors about the downloaded files name the temp folder, which is gone once this returns:
     // name the night on the server instead (already redacted: the URL never holds the password).
