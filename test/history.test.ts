@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { createHash } from "node:crypto";
 import { generate, type GenerationTruth } from "../data-loaders/generate/index.ts";
-import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
+import { ingestVendorNight, planLanes } from "../data-loaders/vendor/ingest.ts";
 import { readManifest } from "../data-loaders/warehouse/manifest.ts";
 import { checksums, hasRealData, query, realV1, realV2, tableGlob, tempDir } from "./support/warehouse.ts";
 
@@ -180,4 +180,12 @@ describe("history on the real v1 → v2 sequence", { skip: !hasRealData && "no .
     }
     assert.deepEqual(readManifest(warehouse).vendorNights.map((n) => n.date), ["2022-01-14", "2022-02-26"]);
   });
+});
+
+test("merge lanes: the largest file alone, the others beside it, each lane in file order", () => {
+  // authors, books, reviews as a 1 GB night has them
+  assert.deepEqual(planLanes([216e6, 55e6, 822e6], 2), [[2], [0, 1]]);
+  assert.deepEqual(planLanes([216e6, 55e6, 822e6], 1), [[0, 1, 2]]);
+  assert.deepEqual(planLanes([216e6, 55e6, 822e6], 8), [[2], [0], [1]]);
+  assert.deepEqual(planLanes([5, 5, 5], 2), [[0, 2], [1]]);
 });

@@ -114,6 +114,18 @@ describe("bad files fail whole, with one line, changing nothing", { skip: !hasRe
     });
   }
 
+  test("two bad files: the error names the first in file order, whichever merge lane fails first", () => {
+    // books.json and reviews.json are merged on different lanes; books fails fast, reviews later
+    const dir = nightWith("two-bad", "reviews.json", reviews.slice(0, reviews.length / 2));
+    writeFileSync(join(dir, "books.json"), "this is not json");
+    const before = checksums(warehouse);
+    const result = strata(["ingest", "vendor", dir, "--date", "2022-02-26", "--warehouse", warehouse]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+    assert.match(result.stderr, /books\.json: not valid JSON/);
+    assert.deepEqual(checksums(warehouse), before);
+  });
+
   test("a different file for a date that already landed is refused; raw data is never overwritten", async () => {
     await ingestVendorNight({ warehouse, dir: realV2, date: "2022-02-26" });
     const before = checksums(warehouse);

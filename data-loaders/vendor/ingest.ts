@@ -81,29 +81,25 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
       // checks on the hashes have passed (`checked`); when they refuse the dump, or find it merged
       // already, the reads are interrupted.
       const hashing = Promise.all(vendorFiles.map((f) => describeFile(join(dir, f))));
-      let passChecks = () => {};
-      let failChecks = (_: unknown) => {};
-      const checked = new Promise<void>((resolve, reject) => ((passChecks = resolve), (failChecks = reject)));
-      checked.catch(() => {}); // the merges see the rejection; it is reported below
+      const checked = gate();
       const unsynced: string[] = [];
-      const merging = mergeEntities(db, { warehouse, manifest, next, dir, date, loadId, checked, unsynced, log });
-      merging.promise.catch(() => {}); // awaited below, after the checks' verdict
+      const merging = mergeEntities(db, { warehouse, manifest, next, dir, date, loadId, checked: checked.promise, unsynced, log });
+      const stopMerging = async (reason: unknown) => {
+        checked.fail(reason);
+        merging.interrupt();
+        await merging.promise.catch(() => {});
+      };
       let files: FileRef[];
       try {
         files = await hashing;
         log(`vendor ${date}: ${files.reduce((n, f) => n + f.bytes, 0)} bytes hashed in ${clock()} s`);
-        const merged = checkDump(warehouse, manifest, dir, date, files);
-        if (merged) {
+        if (checkDump(warehouse, manifest, dir, date, files)) {
           log(`vendor ${date}: already merged, nothing to do`);
-          failChecks(new Error("already merged"));
-          merging.interrupt();
-          await merging.promise.catch(() => {});
+          await stopMerging(new Error("already merged"));
           return { date, status: "already-merged", entities: [], warehouseVersion: manifest.version };
         }
       } catch (error) {
-        failChecks(error);
-        merging.interrupt();
-        await merging.promise.catch(() => {});
+        await stopMerging(error);
         throw error;
       }
       // The raw files go to the landing zone while the merges run (a copy in the kernel, off
@@ -111,7 +107,7 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
       // everything else has worked.
       const landing = startLanding(warehouse, date, dir, files, { move: opts.moveFiles });
       landing.done.catch(() => {});
-      passChecks();
+      checked.pass();
       const reports = await merging.promise.catch(async (error) => {
         await landing.abandon();
         throw error;
@@ -139,6 +135,15 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
   } finally {
     lock.release();
   }
+}
+
+/** A promise settled from outside; a rejection nobody awaits is not reported as unhandled. */
+function gate(): { promise: Promise<void>; pass: () => void; fail: (reason: unknown) => void } {
+  let pass = () => {};
+  let fail = (_: unknown) => {};
+  const promise = new Promise<void>((resolve, reject) => ((pass = resolve), (fail = reject)));
+  promise.catch(() => {});
+  return { promise, pass, fail };
 }
 
 /**
@@ -208,6 +213,7 @@ function mergeEntities(db: Db, ctx: MergeContext): { promise: Promise<EntityRepo
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return vendorFiles.map((_, i) => (results[i] as PromiseFulfilledResult<EntityReport>).value);
   });
+  promise.catch(() => {}); // a failure may come before the caller awaits it (it always does, later)
   return {
     promise,
     interrupt: () => {
