@@ -5,7 +5,7 @@
  * the next night; takeovers are serialised by a second lock file, so two runs that saw the same
  * dead owner cannot both replace it.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { StrataError } from "../errors.ts";
 import { isAlive } from "../process-alive.ts";
 import { lockFile } from "./paths.ts";
@@ -44,19 +44,16 @@ function createWhole(path: string, content: string): boolean {
 /** Removes the lock `seen` if it is still exactly that one, under the takeover lock. */
 function takeOver(path: string, seen: string | null): void {
   const takeover = `${path}.takeover`;
-  let fd: number;
-  try {
-    fd = openSync(takeover, "wx");
-  } catch {
+  // Created whole, like the lock: a takeover file seen empty would pass for a dead holder's, and
+  // removing it would let a second run take over beside this one.
+  if (!createWhole(takeover, JSON.stringify({ pid: process.pid }))) {
     const holder = readOwner(takeover).owner;
     if (!holder || !isAlive(holder.pid)) rmSync(takeover, { force: true }); // its holder died mid-takeover
     return; // someone else is taking over; look again
   }
   try {
-    writeSync(fd, JSON.stringify({ pid: process.pid }));
     if (readOwner(path).text === seen) rmSync(path, { force: true });
   } finally {
-    closeSync(fd);
     rmSync(takeover, { force: true });
   }
 }
