@@ -7,6 +7,7 @@
 //   merge-night.ts scan <night-dir>                       → plain DuckDB read of the same files
 // Prints one JSON line: {ms, maxRssMB, ...}.
 import { DuckDBInstance } from "@duckdb/node-api";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
@@ -21,6 +22,7 @@ if (mode === "merge" || mode === "merge-downloaded") {
     dir = join(warehouse, ".download-bench");
     mkdirSync(dir, { recursive: true });
     for (const file of ["authors.json", "books.json", "reviews.json"]) copyFileSync(join(night, file), join(dir, file));
+    spawnSync("sync"); // the download is on disk before the timed merge starts
     started = performance.now();
   }
   const report = await ingestVendorNight({ warehouse, dir, date, moveFiles: mode === "merge-downloaded" });

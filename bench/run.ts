@@ -31,7 +31,8 @@ const seconds = (ms: number) => Math.round(ms) / 1000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 /** `repeat` runs of a step; the run with the median time, plus the range of times */
 function measureRepeated(before: () => void, ...args: string[]): Measure & { range_s: [number, number] } {
-  const runs = Array.from({ length: repeat }, () => (before(), measure(...args)));
+  // `sync` after preparing: the gigabyte just copied must not be written back during the timed step
+  const runs = Array.from({ length: repeat }, () => (before(), spawnSync("sync"), measure(...args)));
   const ms = runs.map((r) => r.ms);
   const mid = runs.find((r) => r.ms === median(ms))!;
   return { ...mid, range_s: [seconds(Math.min(...ms)), seconds(Math.max(...ms))] };
