@@ -12,7 +12,6 @@ import { Db, sqlLiteral } from "../db.ts";
 import { StrataError } from "../errors.ts";
 import { failpoint } from "../failpoints.ts";
 import { describeFile } from "../hash-file.ts";
-import { fsyncPaths } from "../warehouse/fsync.ts";
 import { acquireLock } from "../warehouse/lock.ts";
 import { type FileRef, type Manifest, newTableFile, publish, readManifest, recover } from "../warehouse/manifest.ts";
 import { collectQuarantine, type LoadRow, startRunQuarantine, writeLoadRecords } from "../warehouse/loads.ts";
@@ -82,8 +81,8 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
       // already, the reads are interrupted.
       const hashing = Promise.all(vendorFiles.map((f) => describeFile(join(dir, f))));
       const checked = gate();
-      const unsynced: string[] = [];
-      const merging = mergeEntities(db, { warehouse, manifest, next, dir, date, loadId, checked: checked.promise, unsynced, log });
+      const syncing: Promise<void>[] = [];
+      const merging = mergeEntities(db, { warehouse, manifest, next, dir, date, loadId, checked: checked.promise, syncing, log });
       const stopMerging = async (reason: unknown) => {
         checked.fail(reason);
         merging.interrupt();
@@ -120,7 +119,7 @@ export async function ingestVendorNight(opts: IngestOptions): Promise<NightRepor
       }));
       clock();
       await writeLoadRecords(db, warehouse, manifest, next, { loadId, source: "vendor", dataDate: date, label: `vendor-${date}`, rows });
-      await Promise.all([landing.finish(opts.source ?? dir, landed), fsyncPaths(unsynced)]);
+      await Promise.all([landing.finish(opts.source ?? dir, landed), ...syncing]);
       log(`vendor ${date}: loads recorded and raw files landed in ${clock()} s`);
       next.vendorNights.push({ date, mergedAt: new Date().toISOString(), files });
       const published = publish(warehouse, manifest, next);
@@ -174,8 +173,8 @@ type MergeContext = {
   loadId: string;
   /** settles once the dump's hashes are checked: merges write nothing before it resolves */
   checked: Promise<void>;
-  /** files and folders written but not yet fsynced (all are, before the publish) */
-  unsynced: string[];
+  /** the fsyncs of the files written, running in the background (all are awaited before the publish) */
+  syncing: Promise<void>[];
   log: (line: string) => void;
 };
 
@@ -274,14 +273,14 @@ async function mergeEntity(db: Db, ctx: MergeContext, path: string): Promise<Ent
 
   const nextCurrent = newTableFile(manifest, table, "current");
   const closed = newTableFile(manifest, table, `closed-${date}`);
-  await writeParquet(db, warehouse, nextCurrent, "SELECT * FROM next_current", "uncompressed", ctx.unsynced);
+  await writeParquet(db, warehouse, nextCurrent, "SELECT * FROM next_current", "uncompressed", ctx.syncing);
   failpoint("vendor:after-write-parquet");
   const counts: Record<string, number> = Object.fromEntries(
     (await db.all<{ change: string; n: number }>(`SELECT change, count(*)::INTEGER AS n FROM merge_changes GROUP BY change`)).map((r) => [r.change, r.n]),
   );
   const closing = (counts.updated ?? 0) + (counts.deleted ?? 0) + (counts.reappeared ?? 0);
   // a night that closes nothing adds no file, so quiet nights do not pile up empty files
-  if (closing > 0) await writeParquet(db, warehouse, closed, "SELECT * FROM closed_tonight ORDER BY business_key", "zstd", ctx.unsynced);
+  if (closing > 0) await writeParquet(db, warehouse, closed, "SELECT * FROM closed_tonight ORDER BY business_key", "zstd", ctx.syncing);
   next.tables[table] = [...files.filter((f) => f !== currentFile), ...(closing > 0 ? [closed] : []), nextCurrent];
   await collectQuarantine(db);
   const writeSeconds = clock();

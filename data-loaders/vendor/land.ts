@@ -73,7 +73,11 @@ export function startLanding(warehouse: string, date: string, sourceDir: string,
     ? Promise.resolve()
     : (async () => {
         await mkdir(incoming, { recursive: true });
-        if (!move) await Promise.all(files.map((file) => copyFile(join(sourceDir, file.name), join(incoming, file.name))));
+        // each copy is fsynced as soon as it is made: the disk writes it while the merge goes on
+        if (!move) await Promise.all(files.map(async (file) => {
+          await copyFile(join(sourceDir, file.name), join(incoming, file.name));
+          await fsyncPaths([join(incoming, file.name)]);
+        }));
       })();
   return {
     done,
@@ -81,8 +85,10 @@ export function startLanding(warehouse: string, date: string, sourceDir: string,
       await done;
       const existing = readLanding(warehouse, date);
       if (existing) return existing;
-      if (move) await Promise.all(landedFiles.map((file) => moveFile(join(sourceDir, file.name), join(incoming, file.name))));
-      await fsyncPaths(landedFiles.map((file) => join(incoming, file.name)));
+      if (move) {
+        await Promise.all(landedFiles.map((file) => moveFile(join(sourceDir, file.name), join(incoming, file.name))));
+        await fsyncPaths(landedFiles.map((file) => join(incoming, file.name)));
+      }
       const manifest: LandingManifest = { date, landedAt: new Date().toISOString(), source, files: landedFiles };
       writeFileSync(join(incoming, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
       fsyncPath(join(incoming, "manifest.json"));

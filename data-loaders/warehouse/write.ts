@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type Db, sqlLiteral } from "../db.ts";
-import { fsyncPath } from "./fsync.ts";
+import { fsyncPath, fsyncPaths } from "./fsync.ts";
 
 /**
  * Writes `select` to `<warehouse>/<relativePath>` as Parquet and fsyncs it. Costs one pass over
@@ -18,8 +18,11 @@ export async function writeParquet(
   relativePath: string,
   select: string,
   compression: "zstd" | "uncompressed" = "zstd",
-  /** when given, the paths to fsync are added to it (for fsyncPaths before publishing) instead of fsynced now */
-  syncLater?: string[],
+  /**
+   * When given, the file is fsynced in the background, from now on (the disk writes while the
+   * run goes on), and the promise of that is added here, to be awaited before publishing.
+   */
+  syncing?: Promise<void>[],
 ): Promise<void> {
   const path = join(warehouse, relativePath);
   const createdDir = mkdirSync(dirname(path), { recursive: true });
@@ -30,7 +33,11 @@ export async function writeParquet(
   await db.run(`COPY (${select}) TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE 122880, PRESERVE_ORDER false${dictionary})`);
   // the file's directory entry (and a new table folder's) must be durable before a manifest can name it
   const durable = [path, dirname(path), ...(createdDir !== undefined ? [dirname(createdDir)] : [])];
-  if (syncLater) syncLater.push(...durable);
+  if (syncing) {
+    const synced = fsyncPaths(durable);
+    synced.catch(() => {}); // reported where it is awaited; a run that failed first never awaits it
+    syncing.push(synced);
+  }
   else durable.forEach(fsyncPath);
 }
 
