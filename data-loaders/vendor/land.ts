@@ -50,7 +50,7 @@ export function checkAgainstLanded(warehouse: string, date: string, files: FileR
 }
 
 export type Landing = {
-  /** settles when the copies are made */
+  /** settles when the copies are made and on disk */
   done: Promise<void>;
   /** Makes the landed folder durable and puts it in place (one rename); returns its manifest. */
   finish(source: string, files: LandedFile[]): Promise<LandingManifest>;
