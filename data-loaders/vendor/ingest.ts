@@ -194,8 +194,11 @@ function mergeEntities(db: Db, ctx: MergeContext): { promise: Promise<EntityRepo
     const conn = await db.connect();
     connections.push(conn);
     try {
-      if (interrupted) conn.interrupt();
       for (const i of lane) {
+        if (interrupted) {
+          results[i] = { status: "rejected", reason: new Error("interrupted") };
+          break;
+        }
         const path = join(ctx.dir, vendorFiles[i]);
         results[i] = await mergeEntity(conn, ctx, path).then(
           (value) => ({ status: "fulfilled", value }) as const,
