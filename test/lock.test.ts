@@ -154,7 +154,7 @@ describe("warehouse lock", () => {
       writeFileSync(join(warehouse, "go"), "");
       assert.deepEqual(await Promise.all(holders), [0, 0, 0, 0, 0, 0]);
       const events = readFileSync(join(warehouse, "holders.log"), "utf8").trim().split("\n").map((l) => l.split(" "))
-        .sort((a, b) => Number(a[2]) - Number(b[2]));
+        .sort((a, b) => (BigInt(a[2]) < BigInt(b[2]) ? -1 : 1));
       let now = 0;
       for (const [, kind] of events) worst = Math.max(worst, (now += kind === "in" ? 1 : -1));
     }
