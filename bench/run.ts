@@ -55,14 +55,12 @@ const bigNights = big.nights.map((n) => {
   cpSync(warehouse, before, { recursive: true }); // the warehouse as it stands before this night
   const scan = measureRepeated(() => {}, "scan", dir);
   const load = measure("load", dir);
-  const merge = measureRepeated(() => {
+  const restore = () => {
     rmSync(warehouse, { recursive: true, force: true });
     cpSync(before, warehouse, { recursive: true });
-  }, "merge", warehouse, dir, n.date);
-  const mergeDownloaded = measureRepeated(() => {
-    rmSync(warehouse, { recursive: true, force: true });
-    cpSync(before, warehouse, { recursive: true });
-  }, "merge-downloaded", warehouse, dir, n.date);
+  };
+  const merge = measureRepeated(restore, "merge", warehouse, dir, n.date);
+  const mergeDownloaded = measureRepeated(restore, "merge-downloaded", warehouse, dir, n.date);
   const result = {
     date: n.date,
     bytes: n.bytes,

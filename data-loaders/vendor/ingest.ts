@@ -33,7 +33,7 @@ export type EntityReport = {
   deleted: number;
   reappeared: number;
   unchanged: number;
-  /** seconds spent reading, checking and normalizing; splitting and merging; writing Parquet */
+  /** seconds spent reading, checking, normalizing and splitting; merging (not waiting for the checks); writing Parquet */
   seconds: { stage: number; merge: number; write: number };
 };
 export type NightReport = { date: string; status: "merged" | "already-merged"; entities: EntityReport[]; warehouseVersion: number };
@@ -255,11 +255,12 @@ async function mergeEntity(db: Db, ctx: MergeContext, path: string): Promise<Ent
     materializeSql: sql("record_hash.sql"),
   });
   failpoint("vendor:after-stage");
-  const stageSeconds = clock();
   await splitStaged(db);
   // the file as read is no longer needed: free its memory before the merge needs some
   await db.run("DROP VIEW normalized; DROP VIEW raw; DROP TABLE source_rows");
+  const stageSeconds = clock();
   await ctx.checked;
+  clock(); // waiting for the checks is neither reading nor merging
 
   const files = manifest.tables[table] ?? [];
   const currentFile = files.find((f) => f.includes("/current-"));

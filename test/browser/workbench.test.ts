@@ -67,12 +67,18 @@ const cells = (p: Page = page) => p.locator("[data-cell]");
 const cellSqls = (p: Page = page) => p.evaluate(() => (window as any).strataWorkbench.cells() as string[]);
 
 /** Replace the text of cell `index` by typing, then run it with Ctrl+Enter; resolves when the run finished. */
-async function typeAndRun(index: number, sql: string, p: Page = page) {
+/** Replaces the SQL of cell `index` by typing, as a person would; returns the cell. */
+async function replaceSql(index: number, sql: string, p: Page = page) {
   const cell = cells(p).nth(index);
   await cell.locator(".cm-content").click();
   await p.keyboard.press("Control+a");
   await p.keyboard.press("Delete");
   await p.keyboard.insertText(sql);
+  return cell;
+}
+
+async function typeAndRun(index: number, sql: string, p: Page = page) {
+  const cell = await replaceSql(index, sql, p);
   await runWith(cell, () => p.keyboard.press("Control+Enter"));
   return cell;
 }
@@ -211,10 +217,7 @@ test("a bad query shows DuckDB's error and the next query still runs", async () 
 
 test("a long query can be cancelled and the page stays usable", async () => {
   const index = (await cells().count()) - 1;
-  const cell = cells().nth(index);
-  await cell.locator(".cm-content").click();
-  await page.keyboard.press("Control+a");
-  await page.keyboard.insertText("select sum(a.range * b.range) from range(1000000) a, range(100000) b");
+  const cell = await replaceSql(index, "select sum(a.range * b.range) from range(1000000) a, range(100000) b");
   const start = performance.now();
   await runWith(cell, async () => {
     await page.keyboard.press("Control+Enter");
@@ -230,11 +233,7 @@ test("a long query can be cancelled and the page stays usable", async () => {
 });
 
 test("clicking a schema name inserts it at the cursor", async () => {
-  const index = (await cells().count()) - 1;
-  const cell = cells().nth(index);
-  await cell.locator(".cm-content").click();
-  await page.keyboard.press("Control+a");
-  await page.keyboard.insertText("select count(*) from ");
+  await replaceSql((await cells().count()) - 1, "select count(*) from ");
   await page.locator('[data-schema-table="movies"] summary button').click();
   await page.keyboard.insertText(" where ");
   await page.locator('[data-schema-table="movies"] summary').click({ position: { x: 2, y: 5 } }); // expand
