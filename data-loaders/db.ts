@@ -3,23 +3,25 @@
  * SQL lives in .sql files; values reach it through `SET VARIABLE` (getvariable() in the SQL),
  * never through string concatenation.
  */
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { DuckDBInstance, DuckDBResultReader, type DuckDBConnection } from "@duckdb/node-api";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { runStatements } from "./run-statements.ts";
 
 export type Row = Record<string, unknown>;
 
 export class Db {
   private constructor(
     private readonly instance: DuckDBInstance,
-    readonly conn: DuckDBConnection,
+    private readonly conn: DuckDBConnection,
     /** whether close() closes the database too (false for a connection made by connect()) */
     private readonly ownsInstance = true,
   ) {}
 
   /** Opens an in-memory database; `tempDir` is where DuckDB spills when the memory limit is hit. */
   static async open(opts: { memoryLimit?: string; tempDir?: string; threads?: number } = {}): Promise<Db> {
-    const config: Record<string, string> = { memory_limit: opts.memoryLimit ?? "3GB" };
+    // every thread is DuckDB's own: queries are run without lending the calling thread (run-statements.ts)
+    const config: Record<string, string> = { memory_limit: opts.memoryLimit ?? "3GB", external_threads: "0" };
     if (opts.tempDir) config.temp_directory = opts.tempDir;
     if (opts.threads) config.threads = String(opts.threads);
     const instance = await DuckDBInstance.create(":memory:", config);
@@ -42,18 +44,24 @@ export class Db {
   }
 
   async run(sql: string): Promise<void> {
-    await this.conn.run(sql);
+    await runStatements(this.conn, sql);
+  }
+
+  /** Runs a query and returns its whole result, read into memory. */
+  async read(sql: string): Promise<DuckDBResultReader> {
+    const reader = new DuckDBResultReader(await runStatements(this.conn, sql));
+    await reader.readAll();
+    return reader;
   }
 
   /** Runs a query and returns its rows as plain JS values (BIGINT as number, dates as strings). */
   async all<T = Row>(sql: string): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql);
-    return reader.getRowObjectsJson() as T[];
+    return (await this.read(sql)).getRowObjectsJson() as T[];
   }
 
   /** Runs every statement of a .sql file. */
   async runFile(path: string): Promise<void> {
-    await this.conn.run(readFileSync(path, "utf8"));
+    await runStatements(this.conn, readFileSync(path, "utf8"));
   }
 
   async setVariables(vars: Record<string, string | number | boolean | null>): Promise<void> {

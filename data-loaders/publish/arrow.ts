@@ -37,7 +37,7 @@ function arrowTypeOf(typeId: DuckDBTypeId): { type: DataType; convert: (v: DuckD
 
 /** Runs `sql` and returns its result as an Arrow table; costs one copy of the result in memory. */
 export async function queryArrow(db: Db, sql: string): Promise<Table> {
-  const reader = await db.conn.runAndReadAll(sql);
+  const reader = await db.read(sql);
   const names = reader.columnNames();
   const types = reader.columnTypes();
   const columns = reader.getColumns();
