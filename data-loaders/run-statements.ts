@@ -19,7 +19,6 @@ export async function runStatements(conn: DuckDBConnection, sql: string): Promis
     try {
       const pending = prepared.start();
       await settled(pending);
-      // a failed query rejects here, with DuckDB's message
       result = await pending.getResult();
     } finally {
       prepared.destroySync();
@@ -28,7 +27,10 @@ export async function runStatements(conn: DuckDBConnection, sql: string): Promis
   return result!;
 }
 
-/** Resolves once the query has finished or failed, checking at most every 8 ms. */
+/**
+ * Resolves once the query has finished; rejects with DuckDB's message if it failed (fetching the
+ * result of a failed query would report only that the result is unusable).
+ */
 async function settled(pending: DuckDBPendingResult): Promise<void> {
   // node-api offers only runTask(), which runs a task on this (the JS) thread; the state check
   // that runs nothing is in the bindings, on the handle node-api keeps private
@@ -36,7 +38,13 @@ async function settled(pending: DuckDBPendingResult): Promise<void> {
   let wait = 0;
   for (;;) {
     const state = bindings.pending_execute_check_state(handle);
-    if (state !== bindings.PendingState.RESULT_NOT_READY && state !== bindings.PendingState.NO_TASKS_AVAILABLE) return;
+    if (state === bindings.PendingState.RESULT_READY) return;
+    if (state === bindings.PendingState.ERROR) {
+      // the C API reports a finished execution as ERROR too, with no message
+      const message = bindings.pending_error(handle);
+      if (message) throw new Error(message);
+      return;
+    }
     await new Promise((resolve) => (wait === 0 ? setImmediate(resolve) : setTimeout(resolve, wait)));
     wait = Math.min(wait * 2 || 1, 8);
   }
