@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
+import { vendorFiles } from "../data-loaders/vendor/land.ts";
 
 const [mode, ...args] = process.argv.slice(2);
 let started = performance.now();
@@ -21,7 +22,7 @@ if (mode === "merge" || mode === "merge-downloaded") {
   if (mode === "merge-downloaded") {
     dir = join(warehouse, ".download-bench");
     mkdirSync(dir, { recursive: true });
-    for (const file of ["authors.json", "books.json", "reviews.json"]) copyFileSync(join(night, file), join(dir, file));
+    for (const file of vendorFiles) copyFileSync(join(night, file), join(dir, file));
     spawnSync("sync"); // the download is on disk before the timed merge starts
     started = performance.now();
   }
@@ -33,7 +34,7 @@ if (mode === "merge" || mode === "merge-downloaded") {
   // load: every field parsed into a table, the least work any merge must do.
   const [dir] = args;
   const conn = await (await DuckDBInstance.create(":memory:", { preserve_insertion_order: "false" })).connect();
-  for (const file of ["authors.json", "books.json", "reviews.json"]) {
+  for (const file of vendorFiles) {
     const source = `read_json('${join(dir, file)}', format = 'array')`;
     await conn.run(mode === "scan" ? `SELECT count(*) FROM ${source}` : `CREATE OR REPLACE TEMP TABLE t AS SELECT * FROM ${source}`);
   }

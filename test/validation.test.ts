@@ -115,14 +115,17 @@ describe("bad files fail whole, with one line, changing nothing", { skip: !hasRe
   }
 
   test("two bad files: the error names the first in file order, whichever merge lane fails first", () => {
-    // books.json and reviews.json are merged on different lanes; books fails fast, reviews later
-    const dir = nightWith("two-bad", "reviews.json", reviews.slice(0, reviews.length / 2));
-    writeFileSync(join(dir, "books.json"), "this is not json");
+    // authors.json, first in file order, is the largest file, so it has a lane of its own, and it
+    // fails only at its end, after about 60 MB of parsing; reviews.json, last in file order,
+    // fails at its first byte, on the other lane.
+    const authors = readFileSync(join(realV2, "authors.json"), "utf8").trim().slice(1, -1);
+    const dir = nightWith("two-bad", "authors.json", `[${Array(1300).fill(authors).join(",")}, {"metadata": `);
+    writeFileSync(join(dir, "reviews.json"), "this is not json");
     const before = checksums(warehouse);
     const result = strata(["ingest", "vendor", dir, "--date", "2022-02-26", "--warehouse", warehouse]);
     assert.equal(result.code, 1, result.stderr);
     assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
-    assert.match(result.stderr, /books\.json: not valid JSON/);
+    assert.match(result.stderr, /authors\.json: not valid v2 authors JSON/);
     assert.deepEqual(checksums(warehouse), before);
   });
 

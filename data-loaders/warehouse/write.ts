@@ -37,8 +37,9 @@ export async function writeParquet(
     const synced = fsyncPaths(durable);
     synced.catch(() => {}); // reported where it is awaited; a run that failed first never awaits it
     syncing.push(synced);
+  } else {
+    durable.forEach(fsyncPath);
   }
-  else durable.forEach(fsyncPath);
 }
 
 /** `read_parquet([...])` over a table's files as listed in the manifest. */
