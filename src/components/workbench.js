@@ -311,7 +311,9 @@ export function mountWorkbench(root, {questions, schema, tableUrls}) {
   window.addEventListener("hashchange", async () => {
     if (location.hash === lastHash) return;
     const sqls = await decodeNotebook(location.hash);
-    if (sqls) setCells(sqls);
+    if (!sqls) return;
+    setCells(sqls);
+    root.dataset.notebookSource = "url";
   });
 
   // ---- toolbar and schema ----------------------------------------------------------

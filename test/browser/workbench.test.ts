@@ -311,6 +311,9 @@ test("cells can be added, removed and reordered; the notebook survives a reload 
   const other = await browser.context.newPage();
   await other.goto(`${server.url}workbench`);
   await other.evaluate(() => localStorage.clear());
+  // a full load, as a link opened in a new tab has: from /workbench, going to /workbench#nb=… would
+  // only change the fragment of the page already open, racing with its start-up
+  await other.goto("about:blank");
   await other.goto(url);
   await waitReady(other);
   assert.equal(await other.locator("[data-workbench]").getAttribute("data-notebook-source"), "url");
