@@ -5,6 +5,7 @@
 //                                                           downloaded into the warehouse (not
 //                                                           timed), its files moved into landing
 //   merge-night.ts scan <night-dir>                       → plain DuckDB read of the same files
+//   merge-night.ts scan-one-at-a-time | load <night-dir>  → the same a file at a time; a plain load
 // Prints one JSON line: {ms, maxRssMB, ...}.
 import { DuckDBInstance } from "@duckdb/node-api";
 import { spawnSync } from "node:child_process";
@@ -29,14 +30,21 @@ if (mode === "merge" || mode === "merge-downloaded") {
   const report = await ingestVendorNight({ warehouse, dir, date, moveFiles: mode === "merge-downloaded" });
   if (mode === "merge-downloaded") rmSync(dir, { recursive: true, force: true });
   extra = { records: report.entities.reduce((n, e) => n + e.recordsIn, 0), changes: report.entities.map((e) => ({ entity: e.entity, inserted: e.inserted, updated: e.updated, deleted: e.deleted, reappeared: e.reappeared })) };
-} else if (mode === "scan" || mode === "load") {
-  // scan: count(*) over read_json, DuckDB's cheapest full pass over the bytes;
-  // load: every field parsed into a table, the least work any merge must do.
+} else if (mode === "scan" || mode === "scan-one-at-a-time" || mode === "load") {
+  // scan: count(*) over read_json of the three files in one query, DuckDB's cheapest full pass
+  // over the bytes (it reads the files in parallel, one thread each, as the merge does);
+  // scan-one-at-a-time: the same, a file after another (the baseline of earlier benchmarks);
+  // load: every field of every file parsed into a table, the three at once, the least work any merge must do.
   const [dir] = args;
-  const conn = await (await DuckDBInstance.create(":memory:", { preserve_insertion_order: "false" })).connect();
-  for (const file of vendorFiles) {
-    const source = `read_json('${join(dir, file)}', format = 'array')`;
-    await conn.run(mode === "scan" ? `SELECT count(*) FROM ${source}` : `CREATE OR REPLACE TEMP TABLE t AS SELECT * FROM ${source}`);
+  const instance = await DuckDBInstance.create(":memory:", { preserve_insertion_order: "false" });
+  const source = (file: string) => `read_json('${join(dir, file)}', format = 'array')`;
+  if (mode === "scan") {
+    await (await instance.connect()).run(`SELECT count(*) FROM read_json([${vendorFiles.map((f) => `'${join(dir, f)}'`).join(", ")}], format = 'array')`);
+  } else if (mode === "scan-one-at-a-time") {
+    const conn = await instance.connect();
+    for (const file of vendorFiles) await conn.run(`SELECT count(*) FROM ${source(file)}`);
+  } else {
+    await Promise.all(vendorFiles.map(async (file, i) => (await instance.connect()).run(`CREATE TABLE t${i} AS SELECT * FROM ${source(file)}`)));
   }
 } else {
   throw new Error(`unknown mode ${mode}`);

@@ -2,7 +2,7 @@
 // the same files in the same run; peak memory; and night 30 against night 1 (cost must follow
 // the size of the night's dump, not the nights already merged). Writes bench/results.json.
 //
-// Sizes (env): BENCH_SCALE (default 4600 ≈ 1.08 GB a night), BENCH_LONG_SCALE (default 1000 ≈
+// Sizes (env): BENCH_SCALE (default 4215: nights of 1.000 GB, the target's size), BENCH_LONG_SCALE (default 1000 ≈
 // 235 MB a night) and BENCH_LONG_NIGHTS (default 30). BENCH_DIR: scratch (default /tmp/strata-bench).
 // Needs ~2.5 GB + 3 × BENCH_LONG_NIGHTS × 235 MB of free disk; takes ~12 minutes on 2 cores.
 import { spawnSync } from "node:child_process";
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "../data-loaders/generate/index.ts";
 
-const scale = Number(process.env.BENCH_SCALE ?? 4600);
+const scale = Number(process.env.BENCH_SCALE ?? 4215);
 const longScale = Number(process.env.BENCH_LONG_SCALE ?? 1000);
 const longNights = Number(process.env.BENCH_LONG_NIGHTS ?? 30);
 const root = process.env.BENCH_DIR ?? "/tmp/strata-bench";
@@ -53,7 +53,9 @@ const bigNights = big.nights.map((n) => {
   rmSync(before, { recursive: true, force: true });
   mkdirSync(warehouse, { recursive: true });
   cpSync(warehouse, before, { recursive: true }); // the warehouse as it stands before this night
+  if (!process.env.BENCH_SCALE && n.bytes < 1e9) throw new Error(`night ${n.date} is ${n.bytes} bytes: the default scale must give nights of at least 1 GB`);
   const scan = measureRepeated(() => {}, "scan", dir);
+  const scanOneAtATime = measure("scan-one-at-a-time", dir);
   const load = measure("load", dir);
   const restore = () => {
     rmSync(warehouse, { recursive: true, force: true });
@@ -72,6 +74,7 @@ const bigNights = big.nights.map((n) => {
     merge_downloaded_range_s: mergeDownloaded.range_s,
     scan_s: seconds(scan.ms),
     scan_range_s: scan.range_s,
+    scan_one_file_at_a_time_s: seconds(scanOneAtATime.ms),
     load_s: seconds(load.ms),
     merge_vs_scan: Math.round((merge.ms / scan.ms) * 100) / 100,
     merge_vs_load: Math.round((merge.ms / load.ms) * 100) / 100,

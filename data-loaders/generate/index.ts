@@ -10,7 +10,7 @@
  * Cost: time linear in the bytes written, single-threaded: vendor JSON ≈ 100 MB/s, streams.csv
  * ≈ 45–50 MB/s (measured on the 2-core dev box). Memory stays flat (≈ 130–170 MB RSS even for a
  * 1 GB night): 3 bytes per vendor index ever born (typed arrays: presence, version), plus the
- * movie titles and, up to 1.5 M users, their e-mails. A ≥ 1 GiB single night: scale ≈ 4600
+ * movie titles and, up to 1.5 M users, their e-mails. A 1 GB (10⁹ bytes) night: scale 4215; 1 GiB: 4525
  * (with internalScale 1, so streams.csv does not grow to ~5 GB as well).
  *
  * Change model between nights (per index, from a hash of (seed, entity, index, night)): 3 % of
