@@ -3,7 +3,7 @@
  * `<warehouse>/landing/vendor/<date>/` with a manifest. Landed files are never overwritten:
  * landing the same drop again is a no-op, a different file for a landed date is refused.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { constants, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { copyFile, mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
@@ -73,9 +73,11 @@ export function startLanding(warehouse: string, date: string, sourceDir: string,
     ? Promise.resolve()
     : (async () => {
         await mkdir(incoming, { recursive: true });
-        // each copy is fsynced as soon as it is made: the disk writes it while the merge goes on
+        // each copy is fsynced as soon as it is made: the disk writes it while the merge goes on.
+        // On a copy-on-write filesystem (XFS, btrfs) the copy is a clone, instant and still
+        // independent of the source; elsewhere (ext4) the kernel copies the bytes.
         if (!move) await Promise.all(files.map(async (file) => {
-          await copyFile(join(sourceDir, file.name), join(incoming, file.name));
+          await copyFile(join(sourceDir, file.name), join(incoming, file.name), constants.COPYFILE_FICLONE);
           await fsyncPaths([join(incoming, file.name)]);
         }));
       })();
@@ -111,6 +113,6 @@ async function moveFile(from: string, to: string): Promise<void> {
     await rename(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
-    await copyFile(from, to);
+    await copyFile(from, to, constants.COPYFILE_FICLONE);
   }
 }
