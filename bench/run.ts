@@ -4,7 +4,7 @@
 //
 // Sizes (env): BENCH_SCALE (default 4215: nights of 1.000 GB, the target's size), BENCH_LONG_SCALE (default 1000 ≈
 // 235 MB a night) and BENCH_LONG_NIGHTS (default 30). BENCH_DIR: scratch (default /tmp/strata-bench).
-// Needs ~2.5 GB + 3 × BENCH_LONG_NIGHTS × 235 MB of free disk; takes ~12 minutes on 2 cores.
+// Needs ~2.5 GB + 3 × BENCH_LONG_NIGHTS × 235 MB of free disk; takes ~17 minutes on 2 cores.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -99,29 +99,34 @@ log(`generating ${longNights} nights at scale ${longScale}…`);
 const long = await generate({ outDir: join(root, "long"), scale: longScale, nights: longNights, seed: 2, internal: false, growth: false });
 const longWarehouse = join(root, "long-wh");
 const beforeLast = join(root, "long-wh-before-last");
+const beforeSecond = join(root, "long-wh-before-second");
 const longRuns = long.nights.map((n, i) => {
+  if (i === 1) cpSync(longWarehouse, beforeSecond, { recursive: true });
   if (i === longNights - 1) cpSync(longWarehouse, beforeLast, { recursive: true });
   const merge = measure("merge", longWarehouse, join(root, "long", n.dir), n.date);
   if (i === 0 || i === 1 || i === longNights - 1 || i % 5 === 4) log(`night ${i + 1}: ${seconds(merge.ms)} s, ${Math.round(merge.maxRssMB)} MB`);
   return { night: i + 1, bytes: n.bytes, merge_s: seconds(merge.ms), s_per_GB: Math.round((merge.ms / n.bytes) * 1e6) / 1000, peak_rss_MB: Math.round(merge.maxRssMB) };
 });
-// Night 1 and night 30 again, `longRepeat` times each and in turns, so that both meet the VM's same
-// slow and fast minutes: night 1 into an empty warehouse, night 30 into the warehouse of 29 nights.
-const [firstNight, lastNight] = [long.nights[0], long.nights.at(-1)!];
-const firstWarehouse = join(root, "long-wh-first");
-const pairs = Array.from({ length: longRepeat }, () => {
-  rmSync(firstWarehouse, { recursive: true, force: true });
-  spawnSync("sync");
-  const first = measure("merge", firstWarehouse, join(root, "long", firstNight.dir), firstNight.date);
+// Nights 1, 2 and 30 again, `longRepeat` times each and in turns, so that all meet the VM's same
+// slow and fast minutes: night 1 into an empty warehouse, night 2 into the warehouse of night 1
+// (the first night with a history to join: what every later night does), night 30 into the
+// warehouse of 29 nights.
+const [firstNight, secondNight, lastNight] = [long.nights[0], long.nights[1], long.nights.at(-1)!];
+const runNight = (night: typeof firstNight, before: string | null) => {
   rmSync(longWarehouse, { recursive: true, force: true });
-  cpSync(beforeLast, longWarehouse, { recursive: true });
+  if (before) cpSync(before, longWarehouse, { recursive: true });
   spawnSync("sync");
-  const last = measure("merge", longWarehouse, join(root, "long", lastNight.dir), lastNight.date);
-  return { first: first.ms, last: last.ms };
-});
+  return measure("merge", longWarehouse, join(root, "long", night.dir), night.date).ms;
+};
+const pairs = Array.from({ length: longRepeat }, () => ({
+  first: runNight(firstNight, null),
+  second: runNight(secondNight, beforeSecond),
+  last: runNight(lastNight, beforeLast),
+}));
 const repeatedFirst = median(pairs.map((p) => p.first));
 const repeatedLast = median(pairs.map((p) => p.last));
-log(`night 1 against night ${longNights}, ${longRepeat} runs each in turns: ${seconds(repeatedFirst)} s, ${seconds(repeatedLast)} s`);
+const repeatedSecond = median(pairs.map((p) => p.second));
+log(`nights 1, 2 and ${longNights}, ${longRepeat} runs each in turns: ${seconds(repeatedFirst)} s, ${seconds(repeatedSecond)} s, ${seconds(repeatedLast)} s`);
 rmSync(root, { recursive: true, force: true });
 
 const first = longRuns[0];
@@ -145,8 +150,13 @@ const results = {
     // the same from each pair of runs made one after the other (they share the VM's minute)
     nightN_vs_night1_pair_ratios: pairs.map((p) => Math.round((p.last / p.first) * 100) / 100),
     nightN_vs_night1_median_pair_ratio: Math.round(median(pairs.map((p) => p.last / p.first)) * 100) / 100,
+    // night 30 against night 2, both merging into a history: growth with the nights merged would show here
+    night2_median_s: seconds(repeatedSecond),
+    night2_repeated_s: pairs.map((p) => seconds(p.second)),
+    nightN_vs_night2_median_pair_ratio: Math.round(median(pairs.map((p) => p.last / p.second)) * 100) / 100,
+    nightN_vs_night2_per_GB: Math.round(((repeatedLast / lastNight.bytes) / (repeatedSecond / secondNight.bytes)) * 100) / 100,
     nightN_vs_night1_single_runs: Math.round((last.merge_s / first.merge_s) * 100) / 100,
-    nightN_vs_night2: longRuns[1] ? Math.round((last.merge_s / longRuns[1].merge_s) * 100) / 100 : null,
+    nightN_vs_night2_single_runs: longRuns[1] ? Math.round((last.merge_s / longRuns[1].merge_s) * 100) / 100 : null,
     nightN_vs_night1_per_GB: Math.round((last.s_per_GB / first.s_per_GB) * 100) / 100,
     // the means of the first and last five nights of the sequence say the same from single runs
     last5_vs_first5: Math.round((mean(longRuns.slice(-5)) / mean(longRuns.slice(0, 5))) * 100) / 100,
