@@ -1,9 +1,11 @@
 // `npm run bench`: merge throughput on generated vendor nights, against a plain DuckDB read of
-// the same files in the same run; peak memory; and night 30 against night 1 (cost must follow
-// the size of the night's dump, not the nights already merged). Writes bench/results.json.
+// the same files in the same run; peak memory; and nights 1, 2 and 30 of a 30-night sequence
+// (cost must follow the size of the night's dump, not the nights already merged). Writes
+// bench/results.json.
 //
-// Sizes (env): BENCH_SCALE (default 4215: nights of 1.000 GB, the target's size), BENCH_LONG_SCALE (default 1000 ≈
-// 235 MB a night) and BENCH_LONG_NIGHTS (default 30). BENCH_DIR: scratch (default /tmp/strata-bench).
+// Sizes (env): BENCH_SCALE (default 4215: nights of 1.000 GB, the target's size),
+// BENCH_LONG_SCALE (default 1000 ≈ 235 MB a night) and BENCH_LONG_NIGHTS (default 30).
+// BENCH_DIR: scratch (default /tmp/strata-bench).
 // Needs ~2.5 GB + 3 × BENCH_LONG_NIGHTS × 235 MB of free disk; takes ~17 minutes on 2 cores.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -19,8 +21,8 @@ const root = process.env.BENCH_DIR ?? "/tmp/strata-bench";
 // many times (each merge into a fresh copy of the warehouse as it stood before the night) and the
 // median is reported, with the range.
 const repeat = Number(process.env.BENCH_REPEAT ?? 3);
-// Night 1 against night 30 compares two ~4 s runs, where that noise is as large as the effect
-// measured: three runs each gave medians 1.00× and 1.21× apart in two bench runs, so seven.
+// Nights 1, 2 and 30 are ~4 s runs, where the noise is as large as the effect measured (three
+// runs each gave night 30 ÷ night 1 medians of 1.00× and 1.21× in two bench runs), so seven.
 const longRepeat = Number(process.env.BENCH_LONG_REPEAT ?? 7);
 const step = fileURLToPath(new URL("./merge-night.ts", import.meta.url));
 
