@@ -11,6 +11,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { sqlLiteral } from "../data-loaders/db.ts";
 import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
 import { vendorFiles } from "../data-loaders/vendor/land.ts";
 
@@ -37,9 +38,9 @@ if (mode === "merge" || mode === "merge-downloaded") {
   // load: every field of every file parsed into a table, the three at once, the least work any merge must do.
   const [dir] = args;
   const instance = await DuckDBInstance.create(":memory:", { preserve_insertion_order: "false" });
-  const source = (file: string) => `read_json('${join(dir, file)}', format = 'array')`;
+  const source = (file: string) => `read_json(${sqlLiteral(join(dir, file))}, format = 'array')`;
   if (mode === "scan") {
-    await (await instance.connect()).run(`SELECT count(*) FROM read_json([${vendorFiles.map((f) => `'${join(dir, f)}'`).join(", ")}], format = 'array')`);
+    await (await instance.connect()).run(`SELECT count(*) FROM read_json(${sqlLiteral(vendorFiles.map((f) => join(dir, f)))}, format = 'array')`);
   } else if (mode === "scan-one-at-a-time") {
     const conn = await instance.connect();
     for (const file of vendorFiles) await conn.run(`SELECT count(*) FROM ${source(file)}`);

@@ -12,7 +12,15 @@ import bindings from "@duckdb/node-bindings";
 
 /** Runs every statement of `sql` in order; returns the last one's result. */
 export async function runStatements(conn: DuckDBConnection, sql: string): Promise<DuckDBResult> {
-  const statements = await conn.extractStatements(sql);
+  let statements: Awaited<ReturnType<DuckDBConnection["extractStatements"]>>;
+  try {
+    statements = await conn.extractStatements(sql);
+  } catch {
+    // SQL that does not parse, or holds no statement (only comments): node-api's own `run` gives
+    // DuckDB's parser error for the one and does nothing for the other, and executes nothing,
+    // so it has nothing to wait for
+    return conn.run(sql);
+  }
   let result: DuckDBResult | undefined;
   for (let i = 0; i < statements.count; i++) {
     const prepared = await statements.prepare(i);

@@ -29,6 +29,11 @@ describe("Db runs SQL on DuckDB's threads", () => {
     assert.deepEqual(await db.all("SELECT step FROM marks"), [{ step: 1 }]);
   });
 
+  test("SQL holding only comments does nothing; SQL that does not parse rejects with DuckDB's parser error", async () => {
+    await db.run("-- nothing to do here\n;");
+    await assert.rejects(db.run("SELECT 1; SELEC 2"), (error: Error) => /^Parser Error: syntax error at or near "SELEC"/.test(error.message));
+  });
+
   test("interrupt() stops a running query, which rejects", async () => {
     const started = performance.now();
     const running = db.all("SELECT count(*) FROM range(10000000000000) a WHERE a.range % 7 = 3");

@@ -66,7 +66,6 @@ async function waitReady(p: Page) {
 const cells = (p: Page = page) => p.locator("[data-cell]");
 const cellSqls = (p: Page = page) => p.evaluate(() => (window as any).strataWorkbench.cells() as string[]);
 
-/** Replace the text of cell `index` by typing, then run it with Ctrl+Enter; resolves when the run finished. */
 /** Replaces the SQL of cell `index` by typing, as a person would; returns the cell. */
 async function replaceSql(index: number, sql: string, p: Page = page) {
   const cell = cells(p).nth(index);
@@ -77,6 +76,7 @@ async function replaceSql(index: number, sql: string, p: Page = page) {
   return cell;
 }
 
+/** Replaces the SQL of cell `index` by typing, then runs it with Ctrl+Enter; resolves when the run finished. */
 async function typeAndRun(index: number, sql: string, p: Page = page) {
   const cell = await replaceSql(index, sql, p);
   await runWith(cell, () => p.keyboard.press("Control+Enter"));
