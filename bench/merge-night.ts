@@ -5,11 +5,14 @@
 //                                                           downloaded into the warehouse (not
 //                                                           timed), its files moved into landing
 //   merge-night.ts scan <night-dir>                       → plain DuckDB read of the same files
-//   merge-night.ts scan-one-at-a-time | load <night-dir>  → the same a file at a time; a plain load
+//   merge-night.ts scan-one-at-a-time | load | convert <night-dir>
+//                                                         → the same a file at a time; a plain load;
+//                                                           a plain conversion to Parquet
 // Prints one JSON line: {ms, maxRssMB, ...}.
 import { DuckDBInstance } from "@duckdb/node-api";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sqlLiteral } from "../data-loaders/db.ts";
 import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
@@ -18,6 +21,7 @@ import { vendorFiles } from "../data-loaders/vendor/land.ts";
 const [mode, ...args] = process.argv.slice(2);
 let started = performance.now();
 let extra: Record<string, unknown> = {};
+let cleanUp = () => {};
 if (mode === "merge" || mode === "merge-downloaded") {
   const [warehouse, night, date] = args;
   let dir = night;
@@ -31,11 +35,14 @@ if (mode === "merge" || mode === "merge-downloaded") {
   const report = await ingestVendorNight({ warehouse, dir, date, moveFiles: mode === "merge-downloaded" });
   if (mode === "merge-downloaded") rmSync(dir, { recursive: true, force: true });
   extra = { records: report.entities.reduce((n, e) => n + e.recordsIn, 0), changes: report.entities.map((e) => ({ entity: e.entity, inserted: e.inserted, updated: e.updated, deleted: e.deleted, reappeared: e.reappeared })) };
-} else if (mode === "scan" || mode === "scan-one-at-a-time" || mode === "load") {
+} else if (mode === "scan" || mode === "scan-one-at-a-time" || mode === "load" || mode === "convert") {
   // scan: count(*) over read_json of the three files in one query, DuckDB's cheapest full pass
   // over the bytes (it reads the files in parallel, one thread each, as the merge does);
   // scan-one-at-a-time: the same, a file after another (the baseline of earlier benchmarks);
-  // load: every field of every file parsed into a table, the three at once, the least work any merge must do.
+  // load: every field of every file parsed into a table, the three at once;
+  // convert: every field of every file parsed and written to Parquet (uncompressed, the cheapest
+  // to write), the three at once: the least work any pipeline from this JSON to a Parquet
+  // warehouse must do, before it checks, keys, joins or lands anything.
   const [dir] = args;
   const instance = await DuckDBInstance.create(":memory:", { preserve_insertion_order: "false" });
   const source = (file: string) => `read_json(${sqlLiteral(join(dir, file))}, format = 'array')`;
@@ -44,11 +51,17 @@ if (mode === "merge" || mode === "merge-downloaded") {
   } else if (mode === "scan-one-at-a-time") {
     const conn = await instance.connect();
     for (const file of vendorFiles) await conn.run(`SELECT count(*) FROM ${source(file)}`);
-  } else {
+  } else if (mode === "load") {
     await Promise.all(vendorFiles.map(async (file, i) => (await instance.connect()).run(`CREATE TABLE t${i} AS SELECT * FROM ${source(file)}`)));
+  } else {
+    const out = mkdtempSync(join(tmpdir(), "strata-bench-convert-"));
+    cleanUp = () => rmSync(out, { recursive: true, force: true }); // after the clock stops
+    await Promise.all(vendorFiles.map(async (file) =>
+      (await instance.connect()).run(`COPY (SELECT * FROM ${source(file)}) TO ${sqlLiteral(join(out, `${file}.parquet`))} (FORMAT parquet, COMPRESSION uncompressed)`)));
   }
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
 const ms = performance.now() - started;
+cleanUp();
 process.stdout.write(`${JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, ...extra })}\n`);

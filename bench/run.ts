@@ -1,7 +1,7 @@
 // `npm run bench`: merge throughput on generated vendor nights, against a plain DuckDB read of
-// the same files in the same run; peak memory; and nights 1, 2 and 30 of a 30-night sequence
-// (cost must follow the size of the night's dump, not the nights already merged). Writes
-// bench/results.json.
+// the same files and a plain DuckDB conversion of them to Parquet, in the same run; peak memory;
+// and nights 1, 2 and 30 of a 30-night sequence (cost must follow the size of the night's dump,
+// not the nights already merged). Writes bench/results.json.
 //
 // Sizes (env): BENCH_SCALE (default 4215: nights of 1.000 GB, the target's size),
 // BENCH_LONG_SCALE (default 1000 ≈ 235 MB a night) and BENCH_LONG_NIGHTS (default 30).
@@ -18,8 +18,8 @@ const longScale = Number(process.env.BENCH_LONG_SCALE ?? 1000);
 const longNights = Number(process.env.BENCH_LONG_NIGHTS ?? 30);
 const root = process.env.BENCH_DIR ?? "/tmp/strata-bench";
 // Timings on this 2-core VM vary by ±20% from one run to the next, so each 1 GB step runs this
-// many times (each merge into a fresh copy of the warehouse as it stood before the night) and the
-// median is reported, with the range.
+// many times, the merge and its baselines in turns (each merge into a fresh copy of the warehouse
+// as it stood before the night), and the median is reported, with the range.
 const repeat = Number(process.env.BENCH_REPEAT ?? 3);
 // Nights 1, 2 and 30 are ~4 s runs, where the noise is as large as the effect measured (three
 // runs each gave night 30 ÷ night 1 medians of 1.00× and 1.21× in two bench runs), so seven.
@@ -34,10 +34,8 @@ function measure(...args: string[]): Measure {
 }
 const seconds = (ms: number) => Math.round(ms) / 1000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-/** `repeat` runs of a step; the run with the median time, plus the range of times */
-function measureRepeated(before: () => void, ...args: string[]): Measure & { range_s: [number, number] } {
-  // `sync` after preparing: the gigabyte just copied must not be written back during the timed step
-  const runs = Array.from({ length: repeat }, () => (before(), spawnSync("sync"), measure(...args)));
+/** the run with the median time among `runs`, plus the range of their times */
+function medianRun(runs: Measure[]): Measure & { range_s: [number, number] } {
   const ms = runs.map((r) => r.ms);
   const mid = runs.find((r) => r.ms === median(ms))!;
   return { ...mid, range_s: [seconds(Math.min(...ms)), seconds(Math.max(...ms))] };
@@ -59,15 +57,23 @@ const bigNights = big.nights.map((n) => {
   mkdirSync(warehouse, { recursive: true });
   cpSync(warehouse, before, { recursive: true }); // the warehouse as it stands before this night
   if (!process.env.BENCH_SCALE && n.bytes < 1e9) throw new Error(`night ${n.date} is ${n.bytes} bytes: the default scale must give nights of at least 1 GB`);
-  const scan = measureRepeated(() => {}, "scan", dir);
-  const scanOneAtATime = measure("scan-one-at-a-time", dir);
-  const load = measure("load", dir);
   const restore = () => {
     rmSync(warehouse, { recursive: true, force: true });
     cpSync(before, warehouse, { recursive: true });
+    spawnSync("sync"); // the gigabyte just copied must not be written back during the timed step
   };
-  const merge = measureRepeated(restore, "merge", warehouse, dir, n.date);
-  const mergeDownloaded = measureRepeated(restore, "merge-downloaded", warehouse, dir, n.date);
+  // The merge and its baselines run in turns, `repeat` rounds, so that each round's ratios
+  // compare runs made in the same minutes of this VM (its speed drifts by ±30% over minutes).
+  const rounds = Array.from({ length: repeat }, () => ({
+    scan: measure("scan", dir),
+    convert: measure("convert", dir),
+    merge: (restore(), measure("merge", warehouse, dir, n.date)),
+    mergeDownloaded: (restore(), measure("merge-downloaded", warehouse, dir, n.date)),
+  }));
+  const scanOneAtATime = measure("scan-one-at-a-time", dir);
+  const load = measure("load", dir);
+  const [scan, convert, merge, mergeDownloaded] = (["scan", "convert", "merge", "mergeDownloaded"] as const).map((k) => medianRun(rounds.map((r) => r[k])));
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   const result = {
     date: n.date,
     bytes: n.bytes,
@@ -81,11 +87,19 @@ const bigNights = big.nights.map((n) => {
     scan_range_s: scan.range_s,
     scan_one_file_at_a_time_s: seconds(scanOneAtATime.ms),
     load_s: seconds(load.ms),
-    merge_vs_scan: Math.round((merge.ms / scan.ms) * 100) / 100,
-    merge_vs_load: Math.round((merge.ms / load.ms) * 100) / 100,
+    convert_s: seconds(convert.ms),
+    convert_range_s: convert.range_s,
+    merge_vs_scan: ratio(merge.ms, scan.ms),
+    merge_vs_scan_per_round: rounds.map((r) => ratio(r.merge.ms, r.scan.ms)),
+    // the floor: what a plain conversion of the same files to Parquet costs against the scan
+    convert_vs_scan: ratio(convert.ms, scan.ms),
+    convert_vs_scan_per_round: rounds.map((r) => ratio(r.convert.ms, r.scan.ms)),
+    merge_vs_convert: ratio(merge.ms, convert.ms),
+    merge_vs_load: ratio(merge.ms, load.ms),
     throughput_MB_s: Math.round(n.bytes / 1e6 / (merge.ms / 1000)),
     peak_rss_MB: Math.round(merge.maxRssMB),
     scan_peak_rss_MB: Math.round(scan.maxRssMB),
+    convert_peak_rss_MB: Math.round(convert.maxRssMB),
   };
   log(JSON.stringify(result));
   return result;
