@@ -6,7 +6,7 @@
 // Sizes (env): BENCH_SCALE (default 4215: nights of 1.000 GB, the target's size),
 // BENCH_LONG_SCALE (default 1000 ≈ 235 MB a night) and BENCH_LONG_NIGHTS (default 30).
 // BENCH_DIR: scratch (default /tmp/strata-bench).
-// Needs ~2.5 GB + 3 × BENCH_LONG_NIGHTS × 235 MB of free disk; takes ~17 minutes on 2 cores.
+// Needs ~2.5 GB + 3 × BENCH_LONG_NIGHTS × 235 MB of free disk; takes 12–20 minutes on 2 cores.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
