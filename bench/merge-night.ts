@@ -12,12 +12,11 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { sqlLiteral } from "../data-loaders/db.ts";
+import { jsonArrayReader } from "../data-loaders/stage.ts";
 import { detectFormat } from "../data-loaders/vendor/detect.ts";
 import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
-import { columnsArgument, sqlShapeOf } from "../data-loaders/zod-to-sql.ts";
 import { vendorFiles } from "../data-loaders/vendor/land.ts";
 
 const [mode, ...args] = process.argv.slice(2);
@@ -56,12 +55,11 @@ if (mode === "merge" || mode === "merge-downloaded") {
   } else if (mode === "load") {
     await Promise.all(vendorFiles.map(async (file, i) => (await instance.connect()).run(`CREATE TABLE t${i} AS SELECT * FROM ${source(file)}`)));
   } else {
-    const out = mkdtempSync(join(tmpdir(), "strata-bench-convert-"));
+    const out = mkdtempSync(join(dirname(dir), ".convert-")); // scratch beside the night, in BENCH_DIR
     cleanUp = () => rmSync(out, { recursive: true, force: true }); // after the clock stops
     await Promise.all(vendorFiles.map(async (file) => {
-      // the columns the merge reads (from the format's zod schema), not DuckDB's guess: detecting them costs ~13% more
-      const columns = columnsArgument(sqlShapeOf(detectFormat(join(dir, file)).schema));
-      const typed = `read_json(${sqlLiteral(join(dir, file))}, format = 'array', columns = ${columns})`;
+      // read as the merge reads it (the format's zod schema), not with DuckDB's guess of the columns: guessing costs ~13% more
+      const typed = jsonArrayReader(join(dir, file), detectFormat(join(dir, file)).schema);
       await (await instance.connect()).run(`COPY (SELECT * FROM ${typed}) TO ${sqlLiteral(join(out, `${file}.parquet`))} (FORMAT parquet, COMPRESSION uncompressed)`);
     }));
   }

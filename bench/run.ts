@@ -40,6 +40,13 @@ function medianRun(runs: Measure[]): Measure & { range_s: [number, number] } {
   const mid = runs.find((r) => r.ms === median(ms))!;
   return { ...mid, range_s: [seconds(Math.min(...ms)), seconds(Math.max(...ms))] };
 }
+/** Puts `warehouse` back as it was in `from` (empty when null), on disk before a timed step starts. */
+function resetWarehouse(warehouse: string, from: string | null) {
+  rmSync(warehouse, { recursive: true, force: true });
+  if (from) cpSync(from, warehouse, { recursive: true });
+  spawnSync("sync"); // the files just copied must not be written back during the timed step
+}
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 const mean = (runs: { merge_s: number }[]) => runs.reduce((sum, r) => sum + r.merge_s, 0) / runs.length;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -57,11 +64,7 @@ const bigNights = big.nights.map((n) => {
   mkdirSync(warehouse, { recursive: true });
   cpSync(warehouse, before, { recursive: true }); // the warehouse as it stands before this night
   if (!process.env.BENCH_SCALE && n.bytes < 1e9) throw new Error(`night ${n.date} is ${n.bytes} bytes: the default scale must give nights of at least 1 GB`);
-  const restore = () => {
-    rmSync(warehouse, { recursive: true, force: true });
-    cpSync(before, warehouse, { recursive: true });
-    spawnSync("sync"); // the gigabyte just copied must not be written back during the timed step
-  };
+  const restore = () => resetWarehouse(warehouse, before);
   // The merge and its baselines run in turns, `repeat` rounds, so that each round's ratios
   // compare runs made in the same minutes of this VM (its speed drifts by ±30% over minutes).
   const rounds = Array.from({ length: repeat }, () => ({
@@ -73,7 +76,6 @@ const bigNights = big.nights.map((n) => {
   const scanOneAtATime = measure("scan-one-at-a-time", dir);
   const load = measure("load", dir);
   const [scan, convert, merge, mergeDownloaded] = (["scan", "convert", "merge", "mergeDownloaded"] as const).map((k) => medianRun(rounds.map((r) => r[k])));
-  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   const result = {
     date: n.date,
     bytes: n.bytes,
@@ -129,9 +131,7 @@ const longRuns = long.nights.map((n, i) => {
 // warehouse of 29 nights.
 const [firstNight, secondNight, lastNight] = [long.nights[0], long.nights[1], long.nights.at(-1)!];
 const runNight = (night: typeof firstNight, before: string | null) => {
-  rmSync(longWarehouse, { recursive: true, force: true });
-  if (before) cpSync(before, longWarehouse, { recursive: true });
-  spawnSync("sync");
+  resetWarehouse(longWarehouse, before);
   return measure("merge", longWarehouse, join(root, "long", night.dir), night.date).ms;
 };
 const pairs = Array.from({ length: longRepeat }, () => ({
@@ -162,20 +162,20 @@ const results = {
     nightN_median_s: seconds(repeatedLast),
     night1_repeated_s: pairs.map((p) => seconds(p.first)),
     nightN_repeated_s: pairs.map((p) => seconds(p.last)),
-    nightN_vs_night1: Math.round((repeatedLast / repeatedFirst) * 100) / 100,
+    nightN_vs_night1: ratio(repeatedLast, repeatedFirst),
     // the same from each pair of runs made one after the other (they share the VM's minute)
-    nightN_vs_night1_pair_ratios: pairs.map((p) => Math.round((p.last / p.first) * 100) / 100),
-    nightN_vs_night1_median_pair_ratio: Math.round(median(pairs.map((p) => p.last / p.first)) * 100) / 100,
+    nightN_vs_night1_pair_ratios: pairs.map((p) => ratio(p.last, p.first)),
+    nightN_vs_night1_median_pair_ratio: ratio(median(pairs.map((p) => p.last / p.first)), 1),
     // night 30 against night 2, both merging into a history: growth with the nights merged would show here
     night2_median_s: seconds(repeatedSecond),
     night2_repeated_s: pairs.map((p) => seconds(p.second)),
-    nightN_vs_night2_median_pair_ratio: Math.round(median(pairs.map((p) => p.last / p.second)) * 100) / 100,
-    nightN_vs_night2_per_GB: Math.round(((repeatedLast / lastNight.bytes) / (repeatedSecond / secondNight.bytes)) * 100) / 100,
-    nightN_vs_night1_single_runs: Math.round((last.merge_s / first.merge_s) * 100) / 100,
-    nightN_vs_night2_single_runs: longRuns[1] ? Math.round((last.merge_s / longRuns[1].merge_s) * 100) / 100 : null,
-    nightN_vs_night1_per_GB: Math.round((last.s_per_GB / first.s_per_GB) * 100) / 100,
+    nightN_vs_night2_median_pair_ratio: ratio(median(pairs.map((p) => p.last / p.second)), 1),
+    nightN_vs_night2_per_GB: ratio(repeatedLast / lastNight.bytes, repeatedSecond / secondNight.bytes),
+    nightN_vs_night1_single_runs: ratio(last.merge_s, first.merge_s),
+    nightN_vs_night2_single_runs: longRuns[1] ? ratio(last.merge_s, longRuns[1].merge_s) : null,
+    nightN_vs_night1_per_GB: ratio(last.s_per_GB, first.s_per_GB),
     // the means of the first and last five nights of the sequence say the same from single runs
-    last5_vs_first5: Math.round((mean(longRuns.slice(-5)) / mean(longRuns.slice(0, 5))) * 100) / 100,
+    last5_vs_first5: ratio(mean(longRuns.slice(-5)), mean(longRuns.slice(0, 5))),
   },
   targets: { merge_1GB_s: 15, merge_vs_scan: 3, nightN_vs_night1: 1.2, peak_rss_MB: 4096 },
 };

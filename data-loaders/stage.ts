@@ -29,12 +29,10 @@ export type StageRequest = {
  */
 export async function stageRecords(db: Db, request: StageRequest): Promise<number> {
   const shape = sqlShapeOf(request.schema);
-  const path = sqlLiteral(request.path);
-  const columns = columnsArgument(shape);
   const reader =
     request.kind === "json"
-      ? `read_json(${path}, format = 'array', columns = ${columns}, maximum_object_size = 268435456)`
-      : `read_csv(${path}, header = true, columns = ${columns}, quote = '"', escape = '"', auto_detect = false,
+      ? jsonArrayReader(request.path, request.schema)
+      : `read_csv(${sqlLiteral(request.path)}, header = true, columns = ${columnsArgument(shape)}, quote = '"', escape = '"', auto_detect = false,
                   store_rejects = true, rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans')`;
   const fields = Object.keys(shape.columns).map((c) => `"${c.replaceAll('"', '""')}"`).join(", ");
   try {
@@ -60,6 +58,11 @@ export async function stageRecords(db: Db, request: StageRequest): Promise<numbe
   }
   const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM hashed`);
   return n;
+}
+
+/** `read_json(…)` of a JSON array file with the columns and types of `schema`: how every JSON source is read. */
+export function jsonArrayReader(path: string, schema: z.ZodObject): string {
+  return `read_json(${sqlLiteral(path)}, format = 'array', columns = ${columnsArgument(sqlShapeOf(schema))}, maximum_object_size = 268435456)`;
 }
 
 /**
