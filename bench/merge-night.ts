@@ -14,10 +14,10 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { sqlLiteral } from "../data-loaders/db.ts";
-import { jsonArrayReader } from "../data-loaders/stage.ts";
-import { detectFormat } from "../data-loaders/vendor/detect.ts";
-import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
-import { vendorFiles } from "../data-loaders/vendor/land.ts";
+import { jsonArrayReader } from "../data-loaders/load/stage.ts";
+import { detectFormat } from "../data-loaders/sources/catalogue/detect.ts";
+import { ingestVendorNight } from "../data-loaders/sources/catalogue/ingest.ts";
+import { vendorFiles } from "../data-loaders/sources/catalogue/contract.ts";
 
 const [mode, ...args] = process.argv.slice(2);
 let started = performance.now();

@@ -8,7 +8,8 @@
 // BENCH_DIR: scratch (default /tmp/strata-bench).
 // Needs ~2.5 GB + 3 × BENCH_LONG_NIGHTS × 235 MB of free disk; takes 12–20 minutes on 2 cores.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyWarehouse } from "../data-loaders/warehouse/versions.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "../data-loaders/generate/index.ts";
@@ -43,7 +44,7 @@ function medianRun(runs: Measure[]): Measure & { range_s: [number, number] } {
 /** Puts `warehouse` back as it was in `from` (empty when null), on disk before a timed step starts. */
 function resetWarehouse(warehouse: string, from: string | null) {
   rmSync(warehouse, { recursive: true, force: true });
-  if (from) cpSync(from, warehouse, { recursive: true });
+  if (from) copyWarehouse(from, warehouse);
   spawnSync("sync"); // the files just copied must not be written back during the timed step
 }
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -62,7 +63,7 @@ const bigNights = big.nights.map((n) => {
   const before = join(root, "big-wh-before");
   rmSync(before, { recursive: true, force: true });
   mkdirSync(warehouse, { recursive: true });
-  cpSync(warehouse, before, { recursive: true }); // the warehouse as it stands before this night
+  copyWarehouse(warehouse, before); // the warehouse as it stands before this night
   if (!process.env.BENCH_SCALE && n.bytes < 1e9) throw new Error(`night ${n.date} is ${n.bytes} bytes: the default scale must give nights of at least 1 GB`);
   const restore = () => resetWarehouse(warehouse, before);
   // The merge and its baselines run in turns, `repeat` rounds, so that each round's ratios
@@ -119,8 +120,8 @@ const longWarehouse = join(root, "long-wh");
 const beforeLast = join(root, "long-wh-before-last");
 const beforeSecond = join(root, "long-wh-before-second");
 const longRuns = long.nights.map((n, i) => {
-  if (i === 1) cpSync(longWarehouse, beforeSecond, { recursive: true });
-  if (i === longNights - 1) cpSync(longWarehouse, beforeLast, { recursive: true });
+  if (i === 1) copyWarehouse(longWarehouse, beforeSecond);
+  if (i === longNights - 1) copyWarehouse(longWarehouse, beforeLast);
   const merge = measure("merge", longWarehouse, join(root, "long", n.dir), n.date);
   if (i === 0 || i === 1 || i === longNights - 1 || i % 5 === 4) log(`night ${i + 1}: ${seconds(merge.ms)} s, ${Math.round(merge.maxRssMB)} MB`);
   return { night: i + 1, bytes: n.bytes, merge_s: seconds(merge.ms), s_per_GB: Math.round((merge.ms / n.bytes) * 1e6) / 1000, peak_rss_MB: Math.round(merge.maxRssMB) };

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { StrataError } from "./errors.ts";
-import { ensureWarehouse } from "./build/pipeline.ts";
+import { ensureWarehouse } from "./pipeline.ts";
 
 export async function buildAll(opts: { warehouse?: string; log: (line: string) => void }): Promise<void> {
   const warehouse = await ensureWarehouse(opts);

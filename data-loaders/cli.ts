@@ -4,11 +4,11 @@
  */
 import { parseArgs } from "node:util";
 import { StrataError } from "./errors.ts";
+import { sourceById, sources } from "./sources/index.ts";
 import { warehouseDir } from "./warehouse/paths.ts";
 
-const usage = `usage (add --verbose for progress on stderr):
-  strata ingest vendor <dir|ftp-url> --date YYYY-MM-DD [--warehouse DIR] [--wait SECONDS]
-  strata ingest internal <dir> [--warehouse DIR] [--wait SECONDS]
+const usage = () => `usage (add --verbose for progress on stderr):
+${sources.map((s) => `  strata ${s.usage} [--warehouse DIR] [--wait SECONDS]`).join("\n")}
   strata answers [--json] [--all] [--warehouse DIR]
   strata generate <out-dir> --scale N --nights K [--seed S] [--internal-scale M]
   strata check [--warehouse DIR]   (the data tests in data-loaders/checks; exit 1 on a violation)
@@ -39,30 +39,26 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: "string" },
       verbose: { type: "boolean", short: "v" },
       help: { type: "boolean", short: "h" },
+      "allow-mass-deletion": { type: "boolean" },
     },
   });
   const [verb, ...rest] = positionals;
   verbose = values.verbose ?? false;
   if (values.help || !verb) {
-    process.stdout.write(`${usage}\n`);
+    process.stdout.write(`${usage()}\n`);
     return;
   }
   const warehouse = warehouseDir(values.warehouse);
   const waitMs = values.wait ? Number(values.wait) * 1000 : 0;
   switch (verb) {
     case "ingest": {
-      const [kind, source] = rest;
-      if (!source) throw new UsageError(`ingest ${kind ?? ""}: missing <dir>`);
-      if (kind === "vendor") {
-        if (!values.date) throw new UsageError("ingest vendor: --date YYYY-MM-DD is required");
-        const { ingestVendor } = await import("./vendor/source.ts");
-        const report = await ingestVendor({ warehouse, source, date: values.date, waitMs, log });
-        process.stdout.write(`${JSON.stringify(report)}\n`);
-      } else if (kind === "internal") {
-        const { ingestInternal } = await import("./internal/ingest.ts");
-        const report = await ingestInternal({ warehouse, dir: source, waitMs, log });
-        process.stdout.write(`${JSON.stringify(report)}\n`);
-      } else throw new UsageError(`ingest: unknown source kind ${kind} (vendor or internal)`);
+      const [id, location] = rest;
+      const source = sourceById(id ?? "");
+      if (!source) throw new UsageError(`ingest: unknown source ${id ?? "(none)"} (${sources.map((s) => s.id).join(" or ")})`);
+      if (!location) throw new UsageError(`ingest ${id}: missing <dir>`);
+      if (source.dated && !values.date) throw new UsageError(`ingest ${id}: --date YYYY-MM-DD is required`);
+      const report = await source.ingest({ warehouse, location, date: values.date, waitMs, allowMassDeletion: values["allow-mass-deletion"], log });
+      process.stdout.write(`${JSON.stringify(report)}\n`);
       return;
     }
     case "answers": {
@@ -94,7 +90,8 @@ async function main(argv: string[]): Promise<void> {
     case "status": {
       const { readManifest } = await import("./warehouse/manifest.ts");
       const m = readManifest(warehouse);
-      process.stdout.write(`${JSON.stringify({ warehouse, version: m.version, publishedAt: m.publishedAt, vendorNights: m.vendorNights.map((n) => n.date), internalExtract: m.internalExtract?.loadedAt ?? null, tables: Object.keys(m.tables) }, null, 2)}\n`);
+      const deliveries = Object.fromEntries(Object.entries(m.sources).map(([id, s]) => [id, s.deliveries.map((d) => d.key)]));
+      process.stdout.write(`${JSON.stringify({ warehouse, version: m.version, publishedAt: m.publishedAt, deliveries, tables: Object.keys(m.tables) }, null, 2)}\n`);
       return;
     }
     case "build": {
@@ -113,7 +110,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exit(1);
   }
   if (error instanceof UsageError || (error as NodeJS.ErrnoException)?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    process.stderr.write(`strata: ${(error as Error).message}\n${usage}\n`);
+    process.stderr.write(`strata: ${(error as Error).message}\n${usage()}\n`);
     process.exit(2);
   }
   throw error;

@@ -4,13 +4,12 @@
  * equals `name`; otherwise it is a no-op costing one string compare.
  *
  * Names in use (see test/crash.test.ts):
- *   vendor:after-download      source.ts, FTP night downloaded into .download-*, before ingest
- *   vendor:after-stage         ingest.ts mergeEntity, first file staged and validated
- *   vendor:after-write-parquet ingest.ts mergeEntity, first file's new current Parquet written
- *   vendor:after-land          land.ts startLanding().finish(), the dated landing folder renamed into place
- *   manifest:before-swap       manifest.ts publish, before the manifest is replaced
- *   atomic-write:before-rename fsync.ts writeFileAtomic (the manifest swap), tmp written + fsynced, before rename
- *   manifest:after-swap        manifest.ts publish, manifest replaced, unreferenced files not yet removed
+ *   vendor:after-download      sources/catalogue/location.ts, FTP night downloaded into .download-*, before ingest
+ *   vendor:after-stage         sources/catalogue/ingest.ts mergeEntity, first file staged and validated
+ *   history:after-write        load/history.ts, the first table's new current file written (unpublished)
+ *   landing:in-place           load/landing.ts finish(), the landed folder renamed into place
+ *   manifest:before-swap       warehouse/versions.ts publishVersion, the version folder complete, before `_current` is swapped
+ *   manifest:after-swap        warehouse/versions.ts publishVersion, `_current` swapped, old versions not yet pruned
  */
 const armed = process.env.STRATA_FAILPOINT;
 

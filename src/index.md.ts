@@ -4,7 +4,7 @@
 // sections below them are ordinary Framework cells over data/answers.json and data/report.json.
 // The numbers come from the same computeAnswers() as `strata answers` and data/answers.json.
 import { readFileSync } from "node:fs";
-import { ensureWarehouse } from "../data-loaders/build/pipeline.ts";
+import { ensureWarehouse } from "../data-loaders/pipeline.ts";
 import { freshness } from "../data-loaders/publish/site-data.ts";
 import { computeAnswers } from "../data-loaders/questions/answers.ts";
 import {

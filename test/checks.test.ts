@@ -1,13 +1,14 @@
 // The warehouse's data tests (data-loaders/checks/*.sql) pass on real and generated warehouses,
 // and fail, naming the broken invariant, on a warehouse corrupted on purpose.
 import assert from "node:assert/strict";
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { copyWarehouse } from "../data-loaders/warehouse/versions.ts";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { runChecks } from "../data-loaders/checks/index.ts";
 import { generate } from "../data-loaders/generate/index.ts";
-import { ingestInternal } from "../data-loaders/internal/ingest.ts";
-import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
+import { ingestInternal } from "../data-loaders/sources/app-extracts/ingest.ts";
+import { ingestVendorNight } from "../data-loaders/sources/catalogue/ingest.ts";
 import { hasRealData, query, realInternal, realV1, realV2, strata, tempDir } from "./support/warehouse.ts";
 
 describe("data tests", () => {
@@ -38,7 +39,7 @@ describe("data tests", () => {
 
   test("fail, with exit 1 and the check's name, when a key gets a second current version", async () => {
     const broken = tempDir("checks-broken");
-    cpSync(generated, broken, { recursive: true });
+    copyWarehouse(generated, broken);
     const manifestPath = join(broken, "_manifest.json");
     const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
     const current = manifest.tables.authors_history.find((f: string) => f.includes("/current-"));

@@ -3,11 +3,11 @@
 // exactly where a run that never crashed ends. Crashes are real: STRATA_FAILPOINT makes the CLI
 // SIGKILL itself at a named point (data-loaders/failpoints.ts), and timed SIGKILLs hit random moments.
 import assert from "node:assert/strict";
-import { cpSync } from "node:fs";
+import { copyWarehouse } from "../data-loaders/warehouse/versions.ts";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { generate } from "../data-loaders/generate/index.ts";
-import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
+import { ingestVendorNight } from "../data-loaders/sources/catalogue/ingest.ts";
 import { FTP_PASSWORD, FTP_USER, startFtp, type RunningFtp } from "./support/ftp-fixtures.ts";
 import { publishedState, readManifestJson, strataAsync, strays, tableContents, type PublishedState } from "./support/published.ts";
 import { checksums, tempDir } from "./support/warehouse.ts";
@@ -22,13 +22,13 @@ type After = "old" | "old+landed" | "new";
 const failpoints: { name: string; after: After; ftp?: boolean }[] = [
   { name: "vendor:after-download", after: "old", ftp: true },
   { name: "vendor:after-stage", after: "old" },
-  { name: "vendor:after-write-parquet", after: "old" },
+  { name: "history:after-write", after: "old" },
   // Landing happens before the publish: the raw night is in the landing zone but not in the
   // warehouse. Landed raw data is not the warehouse (nothing reads it through the manifest); the
   // next run finds the same files already landed and merges them.
-  { name: "vendor:after-land", after: "old+landed" },
+  { name: "landing:in-place", after: "old+landed" },
+  // the next version's folder is complete under _versions/, but `_current` still points at the old one
   { name: "manifest:before-swap", after: "old+landed" },
-  { name: "atomic-write:before-rename", after: "old+landed" },
   { name: "manifest:after-swap", after: "new" },
 ];
 
@@ -49,7 +49,7 @@ async function assertCompleteNew(warehouse: string, state: PublishedState, base:
   assert.ok(Object.values(state.tables).every((sha) => sha !== "MISSING"), "every referenced file exists");
   const m = readManifestJson(warehouse)!;
   assert.equal(m.version, JSON.parse(base.manifest!).version + 1);
-  assert.deepEqual(m.vendorNights.map((n) => n.date), [NIGHT1, NIGHT2]);
+  assert.deepEqual(m.sources.vendor.deliveries.map((n) => n.key), [NIGHT1, NIGHT2]);
   assert.deepEqual(await tableContents(warehouse), expected, "readable, and equal to a run that never crashed");
 }
 
@@ -67,7 +67,7 @@ describe("crash at each failpoint", () => {
     await ingestVendorNight({ warehouse: base, dir: join(data, "vendor", NIGHT1), date: NIGHT1 });
     baseState = publishedState(base);
     assert.deepEqual(strays(base), [], "a clean run leaves nothing but the published state");
-    cpSync(base, reference, { recursive: true });
+    copyWarehouse(base, reference);
     await ingestVendorNight({ warehouse: reference, dir: join(data, "vendor", NIGHT2), date: NIGHT2 });
     expected = await tableContents(reference);
     // the generated nights are served as <root>/vendor/<date>/ for the FTP source
@@ -79,7 +79,7 @@ describe("crash at each failpoint", () => {
   for (const fp of failpoints) {
     test(`${fp.name}: published state ${fp.after === "new" ? "is the complete new version" : "unchanged"}; the next run recovers`, async () => {
       const warehouse = tempDir("crash-wh");
-      cpSync(base, warehouse, { recursive: true });
+      copyWarehouse(base, warehouse);
       const source = fp.ftp ? ftpUrl : join(data, "vendor", NIGHT2);
       const env: Record<string, string> = fp.ftp ? { STRATA_FTP_PASSWORD: FTP_PASSWORD } : {};
 
@@ -95,8 +95,8 @@ describe("crash at each failpoint", () => {
       const left = strays(warehouse);
       // (an FTP run downloads before it takes the lock)
       if (!fp.ftp) assert.ok(left.includes("_lock"), `the killed run's lock is left behind (strays: ${left.join(", ")})`);
-      if (fp.name === "vendor:after-write-parquet") assert.ok(left.some((p) => p.endsWith(".parquet")), "an unpublished Parquet file was left");
-      if (fp.name === "atomic-write:before-rename") assert.ok(left.some((p) => p.startsWith("_manifest.json.tmp-")), "the manifest tmp file was left");
+      if (fp.name === "history:after-write") assert.ok(left.some((p) => p.startsWith("_versions/.incoming-") && p.endsWith(".parquet")), "an unpublished Parquet file was left");
+      if (fp.name === "manifest:before-swap") assert.ok(left.includes("_versions/v000002/_manifest.json"), `the unpublished version folder was left (${left.join(", ")})`);
       if (fp.ftp) assert.ok(left.some((p) => p.startsWith(".download-")), "the download folder was left");
 
       const rerun = await strataAsync(ingestArgs(source, warehouse), env);
@@ -134,7 +134,7 @@ describe("SIGKILL at random moments during a larger ingest", () => {
     await generate({ outDir: data, scale: 20, nights: 2, seed: 3, internal: false });
     await ingestVendorNight({ warehouse: base, dir: join(data, "vendor", NIGHT1), date: NIGHT1 });
     baseState = publishedState(base);
-    cpSync(base, reference, { recursive: true });
+    copyWarehouse(base, reference);
     const clean = await strataAsync(ingestArgs(join(data, "vendor", NIGHT2), reference));
     assert.equal(clean.code, 0, clean.stderr);
     cleanMs = clean.ms;
@@ -146,7 +146,7 @@ describe("SIGKILL at random moments during a larger ingest", () => {
     const outcomes: string[] = [];
     for (let i = 0; i < 4; i++) {
       const warehouse = tempDir("crash-big-wh");
-      cpSync(base, warehouse, { recursive: true });
+      copyWarehouse(base, warehouse);
       // A moment tied to progress, so a loaded machine still kills inside the work: 0–300 ms after the
       // k-th entity's merge line (after line 3: loads, landing, publish), or for k = 0 anywhere in a
       // clean run's duration from the start.

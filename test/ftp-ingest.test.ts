@@ -3,10 +3,11 @@
 // password, naming the ftp URL (not the temp download folder), and leaves the warehouse and its
 // landing zone byte-identical. The same bad deliveries from a local folder behave the same way.
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyWarehouse } from "../data-loaders/warehouse/versions.ts";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
+import { ingestVendorNight } from "../data-loaders/sources/catalogue/ingest.ts";
 import { FTP_PASSWORD, FTP_USER, closedPort, startFtp, type RunningFtp } from "./support/ftp-fixtures.ts";
 import { strataAsync, strays, tableContents } from "./support/published.ts";
 import { checksums, realV1, realV2, tempDir } from "./support/warehouse.ts";
@@ -75,8 +76,8 @@ describe("vendor night over FTP", () => {
   test("a night over FTP ends in the same tables, row for row, as the same files from a local folder", async () => {
     const viaFtp = tempDir("ftp-wh");
     const viaLocal = tempDir("ftp-wh");
-    cpSync(base, viaFtp, { recursive: true });
-    cpSync(base, viaLocal, { recursive: true });
+    copyWarehouse(base, viaFtp);
+    copyWarehouse(base, viaLocal);
     const [a, b] = await Promise.all([
       strataAsync(["ingest", "vendor", url, "--date", GOOD, "--warehouse", viaFtp], env),
       strataAsync(["ingest", "vendor", realV2, "--date", GOOD, "--warehouse", viaLocal]),
@@ -103,7 +104,7 @@ describe("vendor night over FTP", () => {
   /** Runs a failing ingest against a copy of `base` and checks everything a failure must leave alone. */
   async function failing(source: string, date: string, extraEnv: Record<string, string> = {}, opts: { secrets?: string[]; verbose?: boolean } = {}) {
     const warehouse = tempDir("ftp-wh");
-    cpSync(base, warehouse, { recursive: true });
+    copyWarehouse(base, warehouse);
     const before = checksums(warehouse);
     const args = ["ingest", "vendor", source, "--date", date, "--warehouse", warehouse, ...(opts.verbose ? ["--verbose"] : [])];
     const run = await strataAsync(args, { ...env, ...extraEnv });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { createHash } from "node:crypto";
 import { generate, type GenerationTruth } from "../data-loaders/generate/index.ts";
-import { ingestVendorNight, planLanes } from "../data-loaders/vendor/ingest.ts";
+import { ingestVendorNight, mergedNights, planLanes } from "../data-loaders/sources/catalogue/ingest.ts";
 import { readManifest } from "../data-loaders/warehouse/manifest.ts";
 import { checksums, hasRealData, query, realV1, realV2, tableGlob, tempDir } from "./support/warehouse.ts";
 
@@ -178,7 +178,7 @@ describe("history on the real v1 → v2 sequence", { skip: !hasRealData && "no .
         assert.ok(f.records > 0 && ["v1", "v2"].includes(f.format));
       }
     }
-    assert.deepEqual(readManifest(warehouse).vendorNights.map((n) => n.date), ["2022-01-14", "2022-02-26"]);
+    assert.deepEqual(mergedNights(readManifest(warehouse)).map((n) => n.key), ["2022-01-14", "2022-02-26"]);
   });
 });
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
-import { ingestInternal } from "../data-loaders/internal/ingest.ts";
+import { ingestInternal } from "../data-loaders/sources/app-extracts/ingest.ts";
 import { checksums, hasRealData, query, realInternal, tableGlob, tempDir } from "./support/warehouse.ts";
 
 describe("internal extracts from the real data", { skip: !hasRealData && "no ../shared data" }, () => {

@@ -102,21 +102,21 @@ describe("warehouse lock", () => {
     assert.equal(b.code, 0, b.stderr);
     assert.ok(b.ms >= 2500, `the second run lasted ${b.ms} ms`);
     const manifest = readManifestJson(warehouse)!;
-    assert.deepEqual(manifest.vendorNights.map((n) => n.date), NIGHTS, "the second night was merged after the first");
+    assert.deepEqual(manifest.sources.vendor.deliveries.map((n) => n.key), NIGHTS, "the second night was merged after the first");
     assert.equal(manifest.version, 2);
     assert.deepEqual(strays(warehouse), []);
   });
 
   test("a lock left by a SIGKILLed run is taken over, and the night is merged", async () => {
     const warehouse = tempDir("lock-wh");
-    const killed = await strataAsync(ingestArgs(NIGHTS[0], warehouse), { STRATA_FAILPOINT: "vendor:after-write-parquet" });
+    const killed = await strataAsync(ingestArgs(NIGHTS[0], warehouse), { STRATA_FAILPOINT: "history:after-write" });
     assert.equal(killed.signal, "SIGKILL");
     const stale = JSON.parse(readFileSync(join(warehouse, "_lock"), "utf8"));
     assert.equal(typeof stale.pid, "number");
     const next = await strataAsync(ingestArgs(NIGHTS[0], warehouse));
     assert.equal(next.code, 0, next.stderr);
     assert.equal(JSON.parse(next.stdout).status, "merged");
-    assert.deepEqual(readManifestJson(warehouse)!.vendorNights.map((n) => n.date), [NIGHTS[0]]);
+    assert.deepEqual(readManifestJson(warehouse)!.sources.vendor.deliveries.map((n) => n.key), [NIGHTS[0]]);
     assert.deepEqual(strays(warehouse), [], "stale lock and the killed run's files are gone");
   });
 

@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Db } from "../data-loaders/db.ts";
-import { stageRecords } from "../data-loaders/stage.ts";
-import { type VendorFormat, vendorFormats } from "../data-loaders/vendor/formats.ts";
-import { ingestVendorNight } from "../data-loaders/vendor/ingest.ts";
+import { stageRecords } from "../data-loaders/load/stage.ts";
+import { type VendorFormat, vendorFormats } from "../data-loaders/sources/catalogue/contract.ts";
+import { ingestVendorNight } from "../data-loaders/sources/catalogue/ingest.ts";
 import { checksums, hasRealData, query, realV1, realV2, strata, tableGlob, tempDir } from "./support/warehouse.ts";
 
-const vendorSql = (name: string) => fileURLToPath(new URL(`../data-loaders/vendor/sql/${name}`, import.meta.url));
+const vendorSql = (name: string) => fileURLToPath(new URL(`../data-loaders/sources/catalogue/sql/${name}`, import.meta.url));
 const formatOf = (entity: string, format: string) => vendorFormats.find((f) => f.entity === entity && f.format === format)!;
 const clone = <T>(x: T): T => structuredClone(x);
 
@@ -33,7 +33,8 @@ function mutations(entity: string, format: string, valid: any): any[] {
   return [];
 }
 
-async function sqlReasons(format: VendorFormat, records: unknown[], dir: string): Promise<(string | null)[]> {
+/** Each record's first broken rule by the SQL checks: an error (reason) or else a warning. */
+async function sqlVerdicts(format: VendorFormat, records: unknown[], dir: string): Promise<{ reason: string | null; warning: string | null }[]> {
   const path = join(dir, `${format.entity}-${format.format}.json`);
   writeFileSync(path, JSON.stringify(records));
   const db = await Db.open();
@@ -44,7 +45,7 @@ async function sqlReasons(format: VendorFormat, records: unknown[], dir: string)
       materializeSql: vendorSql("record_hash.sql"),
     });
     // `raw` holds the schema's verdict alone (business rules come after, in `hashed`)
-    return (await db.all<{ reason: string | null }>(`SELECT reason FROM raw ORDER BY record_index`)).map((r) => r.reason);
+    return await db.all<{ reason: string | null; warning: string | null }>(`SELECT reason, warning FROM raw ORDER BY record_index`);
   } finally {
     db.close();
   }
@@ -59,7 +60,9 @@ describe("the SQL checks are the zod schemas", { skip: !hasRealData && "no ../sh
         const real = JSON.parse(readFileSync(join(folder, `${entity}.json`), "utf8")) as any[];
         const valid = real.find((r) => format.schema.safeParse(r).success);
         const records = [...real, ...mutations(entity, version, valid)];
-        const reasons = await sqlReasons(format, records, dir);
+        const verdicts = await sqlVerdicts(format, records, dir);
+        // zod knows no severities: its verdict is the SQL's error or warning
+        const reasons = verdicts.map((v) => v.reason ?? v.warning);
         records.forEach((record, i) => {
           const zod = format.schema.safeParse(record);
           assert.equal(reasons[i] === null, zod.success, `record ${i} ${JSON.stringify(record).slice(0, 120)}: sql says ${reasons[i]}`);
@@ -71,6 +74,9 @@ describe("the SQL checks are the zod schemas", { skip: !hasRealData && "no ../sh
           }
         });
         assert.ok(reasons.some((r) => r !== null) || mutations(entity, version, valid).length === 0, "the mutations are caught");
+        // only the fields marked as warnings (a review's rating label) give warnings
+        for (const [i, v] of verdicts.entries()) if (v.warning !== null) assert.match(v.warning, /^rating\.label: /, `record ${i}`);
+        if (entity === "reviews" && version === "v2") assert.ok(verdicts.some((v) => v.reason === null && v.warning !== null), "a bad label is a warning, not an error");
       });
     }
   }

@@ -4,25 +4,17 @@
  * one call each.
  */
 import { basename } from "node:path";
-import { ensureWarehouse } from "../build/pipeline.ts";
+import { ensureWarehouse } from "../pipeline.ts";
 import { computeAnswers } from "../questions/answers.ts";
 import { questions } from "../questions/index.ts";
-import { readLanding } from "../vendor/land.ts";
-import { readManifest } from "../warehouse/manifest.ts";
+import { readLanding } from "../load/landing.ts";
+import { publishedTables, sources } from "../sources/index.ts";
+import { deliveriesOf, readManifest } from "../warehouse/manifest.ts";
 import { openWarehouse } from "../warehouse/open.ts";
 import { queryArrowIPC } from "./arrow.ts";
 
-/** The tables the browser loads into DuckDB-WASM, with the order rows are published in. */
-export const siteTables: Record<string, string> = {
-  streams: "stream_id",
-  movies: "title",
-  users: "email",
-  authors_history: "business_key, valid_from",
-  books_history: "business_key, valid_from",
-  reviews_history: "business_key, valid_from",
-  loads: "loaded_at, entity",
-  quarantine: "load_id, entity, record_index",
-};
+/** The tables the browser loads into DuckDB-WASM (every source's and the audit tables), with the order rows are published in. */
+export const siteTables: Record<string, string> = Object.fromEntries(publishedTables().map((t) => [t.name, t.order]));
 
 const write = (bytes: string | Uint8Array) => process.stdout.write(bytes);
 
@@ -54,19 +46,25 @@ export async function writeAnswersJson(): Promise<void> {
   }));
 }
 
-/** Which vendor night and which internal extract the warehouse reflects. */
+/** What the warehouse reflects: each source's deliveries, and the vendor night and internal extract by name (the streaming pages). */
 export function freshness(warehouse: string) {
   const manifest = readManifest(warehouse);
-  const night = manifest.vendorNights.at(-1);
+  const nights = deliveriesOf(manifest, "vendor");
+  const night = nights.at(-1);
+  const extract = deliveriesOf(manifest, "internal").at(-1);
   return {
     warehouseVersion: manifest.version,
     publishedAt: manifest.publishedAt,
-    vendorNight: night?.date ?? null,
-    vendorNightMergedAt: night?.mergedAt ?? null,
-    vendorNightSource: night ? publicSource(readLanding(warehouse, night.date)?.source) : null,
-    vendorNights: manifest.vendorNights.map((n) => n.date),
-    internalExtractLoadedAt: manifest.internalExtract?.loadedAt ?? null,
-    internalExtractFiles: manifest.internalExtract?.files ?? [],
+    sources: sources.map((s) => {
+      const last = deliveriesOf(manifest, s.id).at(-1);
+      return { id: s.id, title: s.title, domain: s.domain.id, deliveries: deliveriesOf(manifest, s.id).length, lastKey: last?.key ?? null, lastLoadedAt: last?.loadedAt ?? null };
+    }),
+    vendorNight: night?.key ?? null,
+    vendorNightMergedAt: night?.loadedAt ?? null,
+    vendorNightSource: night ? publicSource(readLanding(warehouse, "vendor", night.key)?.source) : null,
+    vendorNights: nights.map((n) => n.key),
+    internalExtractLoadedAt: extract?.loadedAt ?? null,
+    internalExtractFiles: extract?.files ?? [],
   };
 }
 
@@ -84,13 +82,14 @@ export function writeQuestionsJson(): void {
 /** schema.json: every published table with its columns, types and row count. */
 export async function writeSchemaJson(): Promise<void> {
   const warehouse = await ensureWarehouse();
-  const { db } = await openWarehouse(warehouse);
+  const { db, manifest } = await openWarehouse(warehouse);
   try {
     const tables = [];
-    for (const table of Object.keys(siteTables)) {
+    for (const { name: table, domain, description } of publishedTables()) {
+      if (!manifest.tables[table]?.length) continue; // a source not loaded yet
       const columns = await db.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${table}`);
       const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM ${table}`);
-      tables.push({ table, rows: Number(n), columns: columns.map((c) => ({ name: c.column_name, type: c.column_type })) });
+      tables.push({ table, domain, description, rows: Number(n), columns: columns.map((c) => ({ name: c.column_name, type: c.column_type })) });
     }
     write(JSON.stringify(tables));
   } finally {

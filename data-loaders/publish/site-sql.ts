@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ensureWarehouse } from "../build/pipeline.ts";
+import { ensureWarehouse } from "../pipeline.ts";
 import { openWarehouse } from "../warehouse/open.ts";
 import { freshness } from "./site-data.ts";
 

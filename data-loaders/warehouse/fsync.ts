@@ -1,8 +1,6 @@
 /** Durable writes: data reaches the disk before the rename that makes it visible. */
-import { closeSync, fsyncSync, openSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, openSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { dirname } from "node:path";
-import { failpoint } from "../failpoints.ts";
 
 export function fsyncPath(path: string): void {
   const fd = openSync(path, "r");
@@ -28,14 +26,4 @@ export async function fsyncPaths(paths: Iterable<string>): Promise<void> {
       }
     }),
   );
-}
-
-/** Writes `content` to `path` so that a crash leaves either the old file or the new one, whole. */
-export function writeFileAtomic(path: string, content: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
-  fsyncPath(tmp);
-  failpoint("atomic-write:before-rename");
-  renameSync(tmp, path);
-  fsyncPath(dirname(path));
 }

@@ -1,93 +1,79 @@
 /**
- * The warehouse manifest: the one file that says which Parquet files make up each table.
- * A run writes new files under new names, then publishes by atomically replacing the manifest,
- * then deletes the files no longer referenced. A run killed at any point leaves the previous
- * manifest in force; `recover` removes what such a run left behind.
+ * The warehouse manifest: which Parquet files make up each table in one published version, and
+ * what each source has delivered into it. Every version folder holds its own manifest
+ * (`_versions/v<n>/_manifest.json`, see versions.ts); the one in force is read through `_current`.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { StrataError } from "../errors.ts";
-import { failpoint } from "../failpoints.ts";
-import { writeFileAtomic } from "./fsync.ts";
-import { landingRoot, manifestFile, scratchDir } from "./paths.ts";
+import { currentLink, legacyManifestFile } from "./paths.ts";
 
 const fileRef = z.object({ name: z.string(), bytes: z.number(), sha256: z.string() });
 
-const vendorNight = z.object({
-  date: z.string(),
-  mergedAt: z.string(),
-  files: z.array(fileRef),
-});
+/** One delivery a source has loaded: a vendor night (key: its date), an extract (key: its load time). */
+const delivery = z.object({ key: z.string(), loadedAt: z.string(), files: z.array(fileRef) });
 
-export const manifestSchema = z.object({
+const manifestShape = z.object({
   version: z.number().int().nonnegative(),
   publishedAt: z.string().nullable(),
-  /** table name → files relative to the warehouse directory */
+  /** table name → files relative to the version folder */
   tables: z.record(z.string(), z.array(z.string())),
-  /** vendor nights merged into the history tables, oldest first */
-  vendorNights: z.array(vendorNight),
-  /** the internal extract the internal tables were built from */
-  internalExtract: z.object({ loadedAt: z.string(), files: z.array(fileRef) }).nullable(),
+  /** source id → the deliveries loaded into this version, oldest first */
+  sources: z.record(z.string(), z.object({ deliveries: z.array(delivery) })),
 });
-export type Manifest = z.infer<typeof manifestSchema>;
-export type VendorNight = z.infer<typeof vendorNight>;
+
+/** Manifests written before sources were modules named their two sources' deliveries apart. */
+function fromLegacy(raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null || "sources" in raw || !("vendorNights" in raw)) return raw;
+  const { vendorNights, internalExtract, ...rest } = raw as {
+    vendorNights: { date: string; mergedAt: string; files: unknown[] }[];
+    internalExtract: { loadedAt: string; files: unknown[] } | null;
+  };
+  const sources: Record<string, { deliveries: unknown[] }> = {};
+  if (vendorNights.length > 0) sources.vendor = { deliveries: vendorNights.map((n) => ({ key: n.date, loadedAt: n.mergedAt, files: n.files })) };
+  if (internalExtract) sources.internal = { deliveries: [{ key: internalExtract.loadedAt, ...internalExtract }] };
+  return { ...rest, sources };
+}
+
+export const manifestSchema = z.preprocess(fromLegacy, manifestShape);
+export type Manifest = z.infer<typeof manifestShape>;
+export type Delivery = z.infer<typeof delivery>;
 export type FileRef = z.infer<typeof fileRef>;
 
-export const emptyManifest = (): Manifest => ({ version: 0, publishedAt: null, tables: {}, vendorNights: [], internalExtract: null });
+export const emptyManifest = (): Manifest => ({ version: 0, publishedAt: null, tables: {}, sources: {} });
 
-/** Reads the manifest in force (an empty one for a new warehouse). */
-export function readManifest(warehouse: string): Manifest {
-  const path = manifestFile(warehouse);
-  if (!existsSync(path)) return emptyManifest();
+/** A published version: its manifest and the folder its table files are relative to. */
+export type Snapshot = { manifest: Manifest; dir: string };
+
+/**
+ * The version in force, pinned: `dir` is the version's own folder, so a reader holding it keeps
+ * reading that version while later ones are published. An empty manifest for a new warehouse.
+ * Cost: two small file reads.
+ */
+export function readSnapshot(warehouse: string): Snapshot {
+  if (existsSync(currentLink(warehouse))) {
+    const dir = realpathSync(currentLink(warehouse));
+    return { manifest: parseManifest(join(dir, "_manifest.json")), dir };
+  }
+  // a warehouse from before version folders: files relative to the warehouse itself
+  if (existsSync(legacyManifestFile(warehouse))) return { manifest: parseManifest(legacyManifestFile(warehouse)), dir: warehouse };
+  return { manifest: emptyManifest(), dir: warehouse };
+}
+
+/** The manifest in force (see readSnapshot). */
+export const readManifest = (warehouse: string): Manifest => readSnapshot(warehouse).manifest;
+
+function parseManifest(path: string): Manifest {
   const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
   if (!parsed.success) throw new StrataError(`${path}: not a Strata warehouse manifest (${parsed.error.issues[0]?.message})`);
   return parsed.data;
 }
 
-/** The relative path for a new file of `table`; the version stamp keeps it from ever replacing a published file. */
+/** A source's deliveries in a manifest, oldest first (none for a source never loaded). */
+export const deliveriesOf = (manifest: Manifest, source: string): Delivery[] => manifest.sources[source]?.deliveries ?? [];
+
+/** The relative path for a new file of `table`; the version stamp keeps it from ever naming another file. */
 export function newTableFile(manifest: Manifest, table: string, label: string): string {
   return `${table}/${label}-v${String(manifest.version + 1).padStart(6, "0")}.parquet`;
-}
-
-/** Publishes `next` as version n+1 (the atomic step), then removes files it no longer references. */
-export function publish(warehouse: string, previous: Manifest, next: Omit<Manifest, "version" | "publishedAt">): Manifest {
-  const current = readManifest(warehouse);
-  if (current.version !== previous.version) {
-    throw new StrataError(`${manifestFile(warehouse)} changed during this run (version ${previous.version} → ${current.version}); nothing published`);
-  }
-  const published: Manifest = { ...next, version: previous.version + 1, publishedAt: new Date().toISOString() };
-  failpoint("manifest:before-swap");
-  writeFileAtomic(manifestFile(warehouse), JSON.stringify(published, null, 2) + "\n");
-  failpoint("manifest:after-swap");
-  removeUnreferenced(warehouse, published);
-  return published;
-}
-
-/** Deletes table files the manifest does not reference, and leftovers of interrupted runs. */
-export function recover(warehouse: string): void {
-  if (!existsSync(warehouse)) return;
-  removeUnreferenced(warehouse, readManifest(warehouse));
-  rmSync(scratchDir(warehouse), { recursive: true, force: true });
-  // a publish killed between writing the manifest's tmp file and the rename (only the lock holder writes it)
-  for (const entry of readdirSync(warehouse)) if (entry.startsWith("_manifest.json.tmp-")) rmSync(join(warehouse, entry), { force: true });
-  const landing = landingRoot(warehouse);
-  if (existsSync(landing)) {
-    for (const entry of readdirSync(landing)) {
-      if (entry.startsWith(".incoming-")) rmSync(join(landing, entry), { recursive: true, force: true });
-    }
-  }
-}
-
-function removeUnreferenced(warehouse: string, manifest: Manifest): void {
-  const referenced = new Set(Object.values(manifest.tables).flat());
-  for (const entry of readdirSync(warehouse)) {
-    const dir = join(warehouse, entry);
-    if (entry.startsWith("_") || entry.startsWith(".") || entry === "landing" || !statSync(dir).isDirectory()) continue;
-    for (const file of readdirSync(dir)) {
-      const rel = relative(warehouse, join(dir, file));
-      if (!referenced.has(rel)) rmSync(join(dir, file), { force: true });
-    }
-    if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
-  }
 }

@@ -5,7 +5,7 @@ import { type Db, sqlLiteral } from "../db.ts";
 import { fsyncPath, fsyncPaths } from "./fsync.ts";
 
 /**
- * Writes `select` to `<warehouse>/<relativePath>` as Parquet and fsyncs it. Costs one pass over
+ * Writes `select` to `<root>/<relativePath>` as Parquet (root: the version being built) and fsyncs it. Costs one pass over
  * the query's rows; DuckDB writes row groups in parallel. zstd for files kept for good. Files
  * rewritten every night (the current versions) are written for speed: uncompressed (a third
  * faster to write than snappy and twice as fast to read, for 1.7× the bytes of one file) and
@@ -14,7 +14,7 @@ import { fsyncPath, fsyncPaths } from "./fsync.ts";
  */
 export async function writeParquet(
   db: Db,
-  warehouse: string,
+  root: string,
   relativePath: string,
   select: string,
   compression: "zstd" | "uncompressed" = "zstd",
@@ -24,7 +24,7 @@ export async function writeParquet(
    */
   syncing?: Promise<void>[],
 ): Promise<void> {
-  const path = join(warehouse, relativePath);
+  const path = join(root, relativePath);
   const createdDir = mkdirSync(dirname(path), { recursive: true });
   // A table's row order carries no meaning, and keeping it would serialise the write. (Per
   // statement: the global preserve_insertion_order setting must stay on, because a file read
@@ -42,7 +42,7 @@ export async function writeParquet(
   }
 }
 
-/** `read_parquet([...])` over a table's files as listed in the manifest. */
-export function readTable(warehouse: string, files: string[]): string {
-  return `read_parquet(${sqlLiteral(files.map((f) => join(warehouse, f)))}, union_by_name = true)`;
+/** `read_parquet([...])` over a table's files as listed in the manifest of the version in `dir`. */
+export function readTable(dir: string, files: string[]): string {
+  return `read_parquet(${sqlLiteral(files.map((f) => join(dir, f)))}, union_by_name = true)`;
 }

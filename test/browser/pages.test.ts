@@ -18,6 +18,7 @@ import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
 import { openWarehouse } from "../../data-loaders/warehouse/open.ts";
 import { readManifest } from "../../data-loaders/warehouse/manifest.ts";
+import { mergedNights } from "../../data-loaders/sources/catalogue/ingest.ts";
 import { buildSite, PROJECT_DIR } from "../build-site.ts";
 import { launchChromium, serveDist, watchContext, type Browser, type PageWatch, type StaticServer } from "./harness.ts";
 
@@ -107,7 +108,7 @@ test("report: the six figures equal `strata answers --json`, straight from the H
     const link = page.locator(`[data-answer="${id}"] a[href="#how-${id}"]`);
     assert.equal(await link.count(), 1, `${id} links to its section`);
   }
-  const night = readManifest(warehouse).vendorNights.at(-1)?.date;
+  const night = mergedNights(readManifest(warehouse)).at(-1)?.key;
   assert.equal(await page.locator('[data-freshness="vendor-night"]').getAttribute("data-night"), night ?? "");
   assertClean(watch);
   await page.close();
@@ -156,7 +157,7 @@ test("report: first figure fast, ≤ 2 MB, no DuckDB or Arrow; charts and per-qu
 });
 
 test("history: the catalogue as of a night has the rows SQL finds; a record's versions; nightly changes", async () => {
-  const nights = readManifest(warehouse).vendorNights.map((n) => n.date);
+  const nights = mergedNights(readManifest(warehouse)).map((n) => n.key);
   const night = nights[Math.min(1, nights.length - 1)];
   const [{ n: expectedAuthors }] = await sql<{ n: number }>(
     `SELECT CAST(count(*) AS INTEGER) AS n FROM authors_history

@@ -1,8 +1,9 @@
 /**
- * What "the warehouse" is, for crash, lock and failure tests: `_manifest.json`, the files it
- * references, and the landing zone's dated folders. Anything else under the warehouse directory
- * (unreferenced Parquet, `.scratch/`, `.download-*`, `landing/vendor/.incoming-*`, `_lock`, a
- * manifest tmp file) is a stray: invisible through the manifest, and removed by the next run.
+ * What "the warehouse" is, for crash, lock and failure tests: `_manifest.json` (through
+ * `_current`), the files it references, and the landing zone's dated folders. Anything else
+ * under the warehouse directory (a version folder being built or never published, `.scratch/`,
+ * `.download-*`, `landing/vendor/.incoming-*`, `_lock`, a link's temp file) is a stray:
+ * invisible to readers, and removed by the next run.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -21,7 +22,7 @@ export type PublishedState = {
   landing: Record<string, string>;
 };
 
-type ManifestJson = { version: number; tables: Record<string, string[]>; vendorNights: { date: string }[] };
+type ManifestJson = { version: number; tables: Record<string, string[]>; sources: Record<string, { deliveries: { key: string }[] }> };
 
 export function readManifestJson(warehouse: string): ManifestJson | null {
   const path = join(warehouse, "_manifest.json");
@@ -43,16 +44,30 @@ export function publishedState(warehouse: string): PublishedState {
 }
 
 /**
- * Files under the warehouse that are not part of its published state. Empty directories are not
- * counted: a clean run leaves an empty `.scratch/` (DuckDB's spill folder's parent), which holds nothing.
+ * Files (and links) under the warehouse that are not part of its published state: the state is
+ * the version in force and the older versions kept under `_versions/` (each exactly the files its
+ * manifest lists), the links `_current`, `_manifest.json` and one per table, and the landing zone.
+ * Empty directories are not counted: a clean run leaves an empty `.scratch/` (DuckDB's spill
+ * folder's parent), which holds nothing.
  */
 export function strays(warehouse: string): string[] {
   const state = publishedState(warehouse);
+  const current = readManifestJson(warehouse);
   const known = new Set([
     "_manifest.json",
-    ...Object.keys(state.tables),
+    "_current",
+    ...Object.keys(current?.tables ?? {}),
     ...Object.keys(state.landing).map((p) => join("landing", "vendor", p)),
   ]);
+  const versions = join(warehouse, "_versions");
+  for (const v of existsSync(versions) ? readdirSync(versions) : []) {
+    const manifest = join(versions, v, "_manifest.json");
+    if (!/^v\d+$/.test(v) || !existsSync(manifest)) continue;
+    const m = JSON.parse(readFileSync(manifest, "utf8")) as ManifestJson;
+    if (current && m.version > current.version) continue; // built, never published
+    known.add(join("_versions", v, "_manifest.json"));
+    for (const f of Object.values(m.tables).flat()) known.add(join("_versions", v, f));
+  }
   const out: string[] = [];
   const walk = (dir: string) => {
     const entries = readdirSync(dir, { withFileTypes: true });

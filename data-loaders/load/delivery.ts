@@ -1,0 +1,143 @@
+/**
+ * One delivery of a source whose files each feed one table: hash the files, refuse or skip a
+ * delivery already loaded, land the files, stage and check each one against its zod contract,
+ * apply its table's load rule, record the load and publish, all in one load run (run.ts).
+ * A source declares its files (FileSpec) and calls this; sources/app-extracts is one.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { z } from "zod";
+import type { Db } from "../db.ts";
+import { StrataError } from "../errors.ts";
+import { describeFile } from "../hash-file.ts";
+import { deliveriesOf, type FileRef } from "../warehouse/manifest.ts";
+import type { LoadRow } from "./audit.ts";
+import { type Breaker, defaultBreaker, type HistoryCounts, mergeIntoHistory } from "./history.ts";
+import { startLanding } from "./landing.ts";
+import { replaceTable } from "./replace.ts";
+import { type LoadRun, withLoadRun } from "./run.ts";
+import { splitStaged, stageRecords } from "./stage.ts";
+
+export type FileSpec = {
+  /** the file's name in the delivery, e.g. users.csv */
+  file: string;
+  /** the table it loads */
+  table: string;
+  kind: "csv" | "json";
+  /** its contract */
+  schema: z.ZodObject;
+  /** SQL file creating view `normalized` from view `raw` (see load/stage.ts) */
+  normalizeSql: string;
+  /** SQL file materializing `normalized` as table `hashed` (with `record_hash` for a history) */
+  materializeSql: string;
+  rule: "full-replace" | "snapshot-history";
+};
+
+export type FileReport = { table: string; recordsIn: number; accepted: number; quarantined: number; warned: number } & Partial<HistoryCounts>;
+export type DeliveryReport = { key: string; status: "loaded" | "already-loaded"; tables: FileReport[]; warehouseVersion: number };
+
+export type DeliveryOptions = {
+  warehouse: string;
+  /** the source's id (landing/<source>/, loads.source) */
+  source: string;
+  dir: string;
+  files: FileSpec[];
+  /**
+   * The delivery's key: its date for dated deliveries (loaded in date order; a date loaded from
+   * other files is refused), or by default its load time (an extract is known by its content).
+   */
+  date?: string;
+  waitMs?: number;
+  breaker?: Breaker;
+  log?: (line: string) => void;
+};
+
+/** Loads the delivery in `dir`. Cost: one hash and one read of each file, plus its load rule. */
+export async function loadDelivery(opts: DeliveryOptions): Promise<DeliveryReport> {
+  const { warehouse, source, dir, files: specs } = opts;
+  const log = opts.log ?? (() => {});
+  if (!existsSync(dir)) throw new StrataError(`${dir}: no such folder`);
+  const missing = specs.filter((f) => !existsSync(join(dir, f.file))).map((f) => f.file);
+  if (missing.length > 0) throw new StrataError(`${dir}: missing ${missing.join(", ")}; the ${source} delivery is refused`);
+  const breaker = opts.breaker ?? defaultBreaker();
+  return withLoadRun({ warehouse, waitMs: opts.waitMs }, async (run) => {
+    const { db } = run;
+    const files = await Promise.all(specs.map((f) => describeFile(join(dir, f.file))));
+    const loaded = deliveriesOf(run.base.manifest, source);
+    const loadedAt = new Date().toISOString();
+    // a load time as a folder name can carry it
+    const key = opts.date ?? loadedAt.replace(/[-:.]/g, "");
+    const same = (d: { files: FileRef[] }) => files.every((f) => d.files.some((p) => p.name === f.name && p.sha256 === f.sha256));
+    const earlier = opts.date ? loaded.find((d) => d.key === opts.date) : loaded.at(-1);
+    if (earlier && same(earlier)) {
+      log(`${source} ${earlier.key}: already loaded, nothing to do`);
+      return { key: earlier.key, status: "already-loaded", tables: [], warehouseVersion: run.base.manifest.version };
+    }
+    if (opts.date && earlier) throw new StrataError(`${dir}: the ${source} delivery of ${opts.date} is already loaded from different files; raw data is never overwritten`);
+    const newest = loaded.at(-1)?.key;
+    if (opts.date && newest && newest > opts.date) {
+      throw new StrataError(`${dir}: the ${source} delivery of ${opts.date} is older than the newest loaded (${newest}); deliveries are loaded in date order, refused`);
+    }
+    const loadId = `${source}/${opts.date ?? loadedAt}`;
+    const landing = startLanding(warehouse, source, key, dir, files);
+    landing.done.catch(() => {});
+    const rows: LoadRow[] = [];
+    const reports: FileReport[] = [];
+    await db.setVariables({ load_id: loadId });
+    try {
+      for (const [i, spec] of specs.entries()) {
+        const report = await loadFile(db, spec, { run, dir, source, key, loadId, breaker, validFrom: opts.date ?? loadedAt.slice(0, 10) });
+        reports.push(report);
+        rows.push({
+          entity: spec.table, format: spec.kind, file: spec.file, sha256: files[i].sha256, bytes: files[i].bytes,
+          records_in: report.recordsIn, accepted: report.accepted, quarantined: report.quarantined, warned: report.warned,
+          inserted: report.inserted ?? null, updated: report.updated ?? null, deleted: report.deleted ?? null,
+          reappeared: report.reappeared ?? null, unchanged: report.unchanged ?? null, kept: report.kept ?? null,
+        });
+        log(`${source} ${spec.table}: ${report.recordsIn} in, ${report.accepted} accepted, ${report.quarantined} quarantined`);
+      }
+    } catch (error) {
+      await landing.abandon();
+      throw error;
+    }
+    await landing.finish(dir, files.map((f, i) => ({ ...f, format: specs[i].kind, records: rows[i].records_in })));
+    const published = await run.publish({
+      source, loadId, dataDate: opts.date ?? null, label: `${source}-${key}`, rows, delivery: { key, loadedAt, files },
+    });
+    return { key, status: "loaded", tables: reports, warehouseVersion: published.version };
+  });
+}
+
+type FileContext = { run: LoadRun; dir: string; source: string; key: string; loadId: string; breaker: Breaker; validFrom: string };
+
+/** Stages one file, records its rejects and warnings, and applies its table's load rule. */
+async function loadFile(db: Db, spec: FileSpec, ctx: FileContext): Promise<FileReport> {
+  const path = join(ctx.dir, spec.file);
+  // where the record can be found for good: its landed copy
+  await db.setVariables({ entity: spec.table, source_file: `landing/${ctx.source}/${ctx.key}/${spec.file}` });
+  const parsed = await stageRecords(db, {
+    path, kind: spec.kind, schema: spec.schema, what: `${spec.table} ${spec.kind.toUpperCase()}`,
+    normalizeSql: spec.normalizeSql, materializeSql: spec.materializeSql,
+  });
+  await splitStaged(db);
+  await ctx.run.collectAudit(db);
+  // malformed CSV lines, kept apart by DuckDB's reader (load/stage.ts)
+  if (spec.kind === "csv") {
+    await db.run(`INSERT INTO run_quarantine SELECT getvariable('load_id'), getvariable('entity'), getvariable('source_file'), NULL, reason, record FROM raw_rejects`);
+  }
+  const [{ accepted, quarantined, rejected, warned }] = await db.all<{ accepted: number; quarantined: number; rejected: number; warned: number }>(
+    `SELECT (SELECT count(*) FROM staged)::INTEGER AS accepted, (SELECT count(*) FROM quarantined)::INTEGER AS quarantined,
+            ${spec.kind === "csv" ? "(SELECT count(*) FROM raw_rejects)" : "0"}::INTEGER AS rejected, (SELECT count(*) FROM warned)::INTEGER AS warned`);
+  const recordsIn = parsed + rejected;
+  if (accepted + quarantined + rejected !== recordsIn) throw new Error(`${path}: records lost between reading and splitting`);
+  const report: FileReport = { table: spec.table, recordsIn, accepted, quarantined: quarantined + rejected, warned };
+  if (spec.rule === "full-replace") {
+    await replaceTable(db, ctx.run, spec.table);
+    return report;
+  }
+  const counts = await mergeIntoHistory(db, ctx.run, {
+    table: spec.table, validFrom: ctx.validFrom, loadId: ctx.loadId, label: ctx.key, recordsIn, quarantined: report.quarantined,
+    breaker: ctx.breaker, what: `${path} (${spec.table}, ${ctx.key})`,
+  });
+  return { ...report, ...counts };
+}

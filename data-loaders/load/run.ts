@@ -1,0 +1,91 @@
+/**
+ * A load run: what every source's ingest shares. It takes the warehouse lock, recovers what an
+ * interrupted run left, opens DuckDB, gathers the run's quarantine and warnings, and publishes
+ * the version it built in one atomic step (warehouse/versions.ts). A run that throws, or ends
+ * without publishing, leaves the warehouse exactly as it was.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Db } from "../db.ts";
+import { acquireLock } from "../warehouse/lock.ts";
+import { type Delivery, type Manifest, newTableFile, readSnapshot, type Snapshot } from "../warehouse/manifest.ts";
+import { scratchDir } from "../warehouse/paths.ts";
+import { publishVersion, recover, startVersion } from "../warehouse/versions.ts";
+import { writeParquet } from "../warehouse/write.ts";
+import { collectAudit, type LoadRow, startRunAudit, writeAudit } from "./audit.ts";
+
+export class LoadRun {
+  /** the next version's manifest, filled in by the load: tables' files, deliveries */
+  readonly next: Omit<Manifest, "version" | "publishedAt">;
+  /** fsyncs running in the background; all are awaited before the publish */
+  readonly syncing: Promise<void>[] = [];
+
+  constructor(
+    readonly warehouse: string,
+    readonly db: Db,
+    /** the published version this run builds on */
+    readonly base: Snapshot,
+    /** the hidden folder the next version's new files are written to */
+    readonly incoming: string,
+  ) {
+    const { version: _v, publishedAt: _p, ...rest } = structuredClone(base.manifest);
+    this.next = rest;
+  }
+
+  /** A new file of `table`, as a path relative to the version folder. */
+  newFile(table: string, label: string): string {
+    return newTableFile(this.base.manifest, table, label);
+  }
+
+  /** Writes `select` as the new file `file` (newFile) of the next version; fsynced in the background. */
+  async write(db: Db, file: string, select: string, compression: "zstd" | "uncompressed" = "zstd"): Promise<void> {
+    await writeParquet(db, this.incoming, file, select, compression, this.syncing);
+  }
+
+  /** The base version's files of `table`, as `read_parquet(…)`'s absolute paths' folder and names. */
+  baseFiles(table: string): string[] {
+    return this.base.manifest.tables[table] ?? [];
+  }
+
+  /** Adds the current file's quarantined and warned records (load/sql/split.sql) to the run's. */
+  collectAudit(db: Db = this.db): Promise<void> {
+    return collectAudit(db);
+  }
+
+  /**
+   * Records the load (quarantine, warnings, load rows) and the delivery, then publishes the
+   * next version. Cost: three small files, one hard link per unchanged file, a few fsyncs.
+   */
+  async publish(load: { source: string; loadId: string; dataDate: string | null; label: string; rows: LoadRow[]; delivery: Delivery }): Promise<Manifest> {
+    await writeAudit(this.db, this.incoming, this.base.manifest, this.next, load);
+    const sources = this.next.sources;
+    sources[load.source] = { deliveries: [...(sources[load.source]?.deliveries ?? []), load.delivery] };
+    await Promise.all(this.syncing);
+    return publishVersion(this.warehouse, this.base, this.incoming, this.next);
+  }
+}
+
+/**
+ * Runs `work` as one load of `warehouse`: under the lock (waiting up to `waitMs` for another
+ * run), on a recovered warehouse, with a fresh DuckDB. Whatever `work` leaves unpublished is
+ * removed, whether it returns or throws.
+ */
+export async function withLoadRun<T>(opts: { warehouse: string; waitMs?: number }, work: (run: LoadRun) => Promise<T>): Promise<T> {
+  const { warehouse } = opts;
+  const lock = await acquireLock(warehouse, opts.waitMs ?? 0);
+  try {
+    recover(warehouse);
+    const base = readSnapshot(warehouse);
+    mkdirSync(scratchDir(warehouse), { recursive: true });
+    const db = await Db.open({ tempDir: join(scratchDir(warehouse), "duckdb") });
+    try {
+      await startRunAudit(db);
+      return await work(new LoadRun(warehouse, db, base, startVersion(warehouse, base.manifest.version + 1)));
+    } finally {
+      db.close();
+    }
+  } finally {
+    recover(warehouse); // what was written for a version that was not published
+    lock.release();
+  }
+}

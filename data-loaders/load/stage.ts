@@ -1,0 +1,89 @@
+/**
+ * Reads a whole source file into DuckDB with the columns and checks derived from its zod schema,
+ * then checks, normalizes and hashes it in one parallel pass: no record passes through
+ * JavaScript. A file DuckDB cannot parse fails as a whole; a record that breaks the schema (or a
+ * business rule of the normalize SQL) keeps its row, with its reason and the record as read, for
+ * the quarantine; a record that breaks only a warning rule keeps its warning and is accepted.
+ */
+import type { z } from "zod";
+import { fileURLToPath } from "node:url";
+import { StrataError } from "../errors.ts";
+import { type Db, sqlLiteral } from "../db.ts";
+import { columnsArgument, reasonExpression, sqlShapeOf, warningExpression } from "./zod-to-sql.ts";
+
+const sqlFile = (name: string) => fileURLToPath(new URL(`./sql/${name}`, import.meta.url));
+
+export type StageRequest = {
+  path: string;
+  kind: "json" | "csv";
+  schema: z.ZodObject;
+  /** what the file should be, for messages: "v2 reviews JSON" */
+  what: string;
+  /** SQL file creating view `normalized` from view `raw`, passing `reason`, `warning` and `raw_record` through (see sources/catalogue/sql/normalize_*.sql) */
+  normalizeSql: string;
+  /** SQL file materializing `normalized` as table `hashed` */
+  materializeSql: string;
+};
+
+/**
+ * Creates table `source_rows` (the file as read), view `raw` over it (record_index: 0-based
+ * position among the records read; the declared columns; `reason`, NULL when the record is valid;
+ * `warning`, NULL when it breaks no warning rule; `raw_record`, the record as JSON text when it
+ * has either) and table `hashed`, the normalized records. For CSV, malformed lines are kept apart
+ * in temp table `raw_rejects` (line, reason, record). Returns the number of records in `hashed`.
+ */
+export async function stageRecords(db: Db, request: StageRequest): Promise<number> {
+  const shape = sqlShapeOf(request.schema);
+  const reader =
+    request.kind === "json"
+      ? jsonArrayReader(request.path, request.schema)
+      : `read_csv(${sqlLiteral(request.path)}, header = true, columns = ${columnsArgument(shape)}, quote = '"', escape = '"', auto_detect = false,
+                  store_rejects = true, rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans')`;
+  const fields = Object.keys(shape.columns).map((c) => `"${c.replaceAll('"', '""')}"`).join(", ");
+  try {
+    // The one read of the file, in parallel; a parse error surfaces here. Insertion order is
+    // kept, so a row's rowid is its record's position in the file.
+    await db.run(`CREATE OR REPLACE TEMP TABLE source_rows AS SELECT * FROM ${reader}`);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (!/^(Invalid Input Error|IO Error)/.test(message)) throw error;
+    throw new StrataError(`${request.path}: not valid ${request.what}: ${firstLine(message)}`);
+  }
+  await db.run(`
+    CREATE OR REPLACE TEMP VIEW raw AS
+    SELECT *, CASE WHEN reason IS NOT NULL OR warning IS NOT NULL THEN CAST(to_json(struct_pack(${fields})) AS VARCHAR) END AS raw_record
+    FROM (SELECT rowid AS record_index, *, ${reasonExpression(shape)} AS reason, ${warningExpression(shape)} AS warning FROM source_rows)`);
+  await db.runFile(request.normalizeSql);
+  await db.runFile(request.materializeSql);
+  if (request.kind === "csv") {
+    await db.run(`
+      CREATE OR REPLACE TEMP TABLE raw_rejects AS
+      SELECT line, 'line ' || line || ': ' || error_message AS reason, csv_line AS record
+      FROM csv_reject_errors`);
+  }
+  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM hashed`);
+  return n;
+}
+
+/** `read_json(…)` of a JSON array file with the columns and types of `schema`: how every JSON source is read. */
+export function jsonArrayReader(path: string, schema: z.ZodObject): string {
+  return `read_json(${sqlLiteral(path)}, format = 'array', columns = ${columnsArgument(sqlShapeOf(schema))}, maximum_object_size = 268435456)`;
+}
+
+/**
+ * Splits `hashed` into view `staged` and tables `quarantined` and `warned` (sql/split.sql).
+ * Records quarantined by a business rule or as duplicates (or warned by the normalize SQL) were
+ * valid by the schema, so their JSON was not kept on the way in: only then is it made, for those
+ * records alone.
+ */
+export async function splitStaged(db: Db): Promise<void> {
+  await db.runFile(sqlFile("split.sql"));
+  const [{ missing }] = await db.all<{ missing: number }>(
+    `SELECT (SELECT count(*) FROM quarantined WHERE record IS NULL) + (SELECT count(*) FROM warned WHERE record IS NULL) AS missing`);
+  if (missing > 0) await db.runFile(sqlFile("quarantine_raw.sql"));
+}
+
+function firstLine(message: string): string {
+  const line = message.split("\n").find((l) => l.trim() !== "") ?? message;
+  return line.replace(/^[A-Za-z ]+Error: /, "");
+}

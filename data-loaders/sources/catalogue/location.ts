@@ -1,0 +1,62 @@
+/** Where a vendor night comes from: a local folder, or an FTP(S) URL downloaded to scratch first. */
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { StrataError } from "../../errors.ts";
+import { ingestVendorNight, type NightReport } from "./ingest.ts";
+import { failpoint } from "../../failpoints.ts";
+import { isAlive } from "../../process-alive.ts";
+
+export type VendorSourceOptions = { warehouse: string; source: string; date: string; waitMs?: number; allowMassDeletion?: boolean; log?: (line: string) => void };
+
+export async function ingestVendor(opts: VendorSourceOptions): Promise<NightReport> {
+  removeKilledDownloads(opts.warehouse);
+  if (!/^ftps?:\/\//i.test(opts.source)) return ingestVendorNight({ ...opts, dir: opts.source });
+  const { downloadNight, formatLocation, parseFtpUrl } = await import("../../ftp/index.ts");
+  mkdirSync(opts.warehouse, { recursive: true });
+  // the pid in the name lets a later run remove it if this run is killed (see removeKilledDownloads)
+  const staging = mkdtempSync(join(opts.warehouse, `.download-${process.pid}-`));
+  try {
+    await downloadNight({
+      url: opts.source,
+      date: opts.date,
+      destDir: staging,
+      password: process.env.STRATA_FTP_PASSWORD,
+      attempts: positiveEnv("STRATA_FTP_ATTEMPTS"),
+      backoffMs: positiveEnv("STRATA_FTP_BACKOFF_MS"),
+      log: opts.log,
+    });
+    failpoint("vendor:after-download");
+    // the download is this run's own, on the warehouse's disk: it moves into the landing zone
+    return await ingestVendorNight({ ...opts, dir: staging, source: opts.source, moveFiles: true });
+  } catch (error) {
+    // Errors about the downloaded files name the temp folder, which is gone once this returns:
+    // name the night on the server instead (already redacted: the URL never holds the password).
+    if (error instanceof StrataError && error.message.includes(staging)) {
+      throw new StrataError(error.message.split(staging).join(formatLocation(parseFtpUrl(opts.source), opts.date)));
+    }
+    throw error;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** STRATA_FTP_ATTEMPTS / STRATA_FTP_BACKOFF_MS: retry policy overrides (tests, impatient operators). */
+function positiveEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new StrataError(`${name}=${raw}: expected a number ≥ 0`);
+  return n;
+}
+
+/**
+ * Removes `.download-<pid>-*` folders whose run was killed (its pid is gone). Downloads happen
+ * before the warehouse lock is taken, so a live run's folder (another pid, alive) is left alone.
+ */
+function removeKilledDownloads(warehouse: string): void {
+  if (!existsSync(warehouse)) return;
+  for (const entry of readdirSync(warehouse)) {
+    const m = /^\.download-(\d+)-/.exec(entry);
+    if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) rmSync(join(warehouse, entry), { recursive: true, force: true });
+  }
+}
