@@ -4,11 +4,13 @@
 // lock (alive, so its lock is not stale) and thawed with SIGCONT.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { generate } from "../data-loaders/generate/index.ts";
+import { isAlive, processIdentity } from "../data-loaders/process-alive.ts";
+import { acquireLock } from "../data-loaders/warehouse/lock.ts";
 import { publishedState, readManifestJson, strataAsync, strays } from "./support/published.ts";
 import { repoRoot, tempDir } from "./support/warehouse.ts";
 
@@ -159,5 +161,105 @@ describe("warehouse lock", () => {
       for (const [, kind] of events) worst = Math.max(worst, (now += kind === "in" ? 1 : -1));
     }
     assert.equal(worst, 1, `${worst} runs held the lock at the same time`);
+  });
+});
+
+// A pid alone does not say its run is alive: a SIGKILLed run is a zombie until its parent reaps
+// it (and kill(pid, 0) succeeds on zombies), and a pid is reused in time. The lock records the
+// owner's start time beside its pid (process-alive.ts), read from /proc on Linux.
+describe("whether a lock's owner is alive", () => {
+  const noProc = !existsSync("/proc/self/stat") && "needs /proc";
+  const root = tempDir("lock-owner");
+  let dirs = 0;
+  /** A fresh warehouse (one temp root for the lot: each tempDir adds a process exit listener). */
+  const newDir = () => {
+    const dir = join(root, String(++dirs));
+    mkdirSync(dir);
+    return dir;
+  };
+  /** The state letter in /proc/<pid>/stat (Z: zombie), or null if there is no such process. */
+  const procState = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+    } catch {
+      return null;
+    }
+  };
+  const readLock = (warehouse: string) => JSON.parse(readFileSync(join(warehouse, "_lock"), "utf8"));
+  /** A live process that is not a strata run, to name in a hand-written lock. */
+  const liveProcess = () => spawn("sleep", ["60"], { stdio: "ignore" });
+
+  test("a run started right after a SIGKILLed run that its parent has not reaped yet (a zombie) proceeds at once", { skip: noProc }, async () => {
+    const warehouse = newDir();
+    writeFileSync(join(warehouse, "go"), ""); // lock-holder.ts takes the lock as soon as it has loaded
+    // Node reaps its own children at once, so the holder is sh's, and sh execs sleep, which never
+    // waits: once killed, the holder stays a zombie until sleep ends.
+    const holderScript = join(repoRoot, "test", "support", "lock-holder.ts");
+    const parent = spawn("sh", ["-c", '"$0" --import tsx "$1" "$2" 60000 & exec sleep 60', process.execPath, holderScript, warehouse], {
+      cwd: repoRoot,
+      stdio: "ignore",
+    });
+    try {
+      let holder: number | undefined;
+      for (const deadline = Date.now() + 20_000; holder === undefined; await sleep(5)) {
+        assert.ok(Date.now() < deadline, "the holder took the lock");
+        holder = existsSync(join(warehouse, "_lock")) ? safeJson(readFileSync(join(warehouse, "_lock"), "utf8"))?.pid : undefined;
+      }
+      process.kill(holder, "SIGKILL");
+      for (const deadline = Date.now() + 5000; procState(holder) !== "Z"; await sleep(2)) {
+        assert.ok(Date.now() < deadline, `the killed holder is a zombie (state ${procState(holder)})`);
+      }
+      const lock = await acquireLock(warehouse, 0); // no wait: refused if the zombie counted as alive
+      assert.equal(readLock(warehouse).pid, process.pid);
+      lock.release();
+      assert.equal(procState(holder), "Z", "the holder was still an unreaped zombie throughout");
+    } finally {
+      parent.kill();
+    }
+  });
+
+  test("a lock naming a live pid with another start time (its run died, the pid was reused) is taken over", { skip: noProc }, async () => {
+    const warehouse = newDir();
+    const other = liveProcess();
+    try {
+      const procStart = processIdentity(other.pid!)!;
+      assert.equal(typeof procStart, "number");
+      writeFileSync(join(warehouse, "_lock"), JSON.stringify({ pid: other.pid, startedAt: "long ago", procStart: procStart - 1 }));
+      const lock = await acquireLock(warehouse, 0);
+      assert.deepEqual([readLock(warehouse).pid, readLock(warehouse).procStart], [process.pid, processIdentity(process.pid)]);
+      lock.release();
+      assert.equal(existsSync(join(warehouse, "_lock")), false);
+    } finally {
+      other.kill();
+    }
+  });
+
+  test("a lock held by a live process with the recorded start time (or none recorded, an older lock) is still refused", async () => {
+    const warehouse = newDir();
+    const other = liveProcess();
+    try {
+      for (const procStart of [processIdentity(other.pid!), undefined]) {
+        const text = JSON.stringify({ pid: other.pid, startedAt: "2024-01-01T00:00:00.000Z", procStart });
+        writeFileSync(join(warehouse, "_lock"), text);
+        await assert.rejects(acquireLock(warehouse, 0), { message: `${warehouse}: locked by another strata run (pid ${other.pid}, started 2024-01-01T00:00:00.000Z); try again when it ends, or pass --wait SECONDS` });
+        assert.equal(readFileSync(join(warehouse, "_lock"), "utf8"), text, "the lock is left alone");
+      }
+    } finally {
+      other.kill();
+    }
+  });
+
+  test("/proc/<pid>/stat is read after the last ')': a process named 'x) Z (y' is alive", { skip: noProc }, () => {
+    const named = join(newDir(), "x) Z (y");
+    symlinkSync("/bin/sleep", named); // the kernel names a process after the file it was started from
+    const other = spawn(named, ["60"], { stdio: "ignore" });
+    try {
+      assert.match(readFileSync(`/proc/${other.pid}/stat`, "utf8"), /^\d+ \(x\) Z \(y\) /, "the name reads as state Z if cut at the first ')'");
+      assert.equal(isAlive(other.pid!), true);
+      assert.equal(isAlive(other.pid!, processIdentity(other.pid!)), true);
+    } finally {
+      other.kill();
+    }
   });
 });

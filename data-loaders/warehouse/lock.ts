@@ -1,17 +1,22 @@
 /**
- * One run at a time per warehouse. The lock is the file `_lock` holding its owner's pid; it is
- * created whole, by hard-linking a finished temp file (link fails if `_lock` exists), so it is
- * never seen empty. A lock whose owner is gone (killed) is taken over, so a crash never blocks
- * the next night; takeovers are serialised by a second lock file, so two runs that saw the same
- * dead owner cannot both replace it.
+ * One run at a time per warehouse. The lock is the file `_lock` holding its owner's pid and the
+ * process's start time (`procStart`, see process-alive.ts); it is created whole, by hard-linking
+ * a finished temp file (link fails if `_lock` exists), so it is never seen empty. A lock whose
+ * owner is gone (killed, even if not yet reaped, or its pid now another process's) is taken over,
+ * so a crash never blocks the next night; takeovers are serialised by a second lock file, so two
+ * runs that saw the same dead owner cannot both replace it.
  */
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { StrataError } from "../errors.ts";
-import { isAlive } from "../process-alive.ts";
+import { isAlive, processIdentity, type ProcessIdentity } from "../process-alive.ts";
 import { lockFile } from "./paths.ts";
 
 export type Lock = { release(): void };
-type Owner = { pid: number; startedAt: string };
+// procStart is absent from locks and takeover files written before it was recorded.
+type Owner = { pid: number; startedAt: string; procStart?: ProcessIdentity };
+
+/** This process, as its lock and takeover files name it. */
+const me = { pid: process.pid, procStart: processIdentity(process.pid) };
 
 function readOwner(path: string): { owner: Owner | null; text: string | null } {
   try {
@@ -46,9 +51,9 @@ function takeOver(path: string, seen: string | null): void {
   const takeover = `${path}.takeover`;
   // Created whole, like the lock: a takeover file seen empty would pass for a dead holder's, and
   // removing it would let a second run take over beside this one.
-  if (!createWhole(takeover, JSON.stringify({ pid: process.pid }))) {
+  if (!createWhole(takeover, JSON.stringify(me))) {
     const holder = readOwner(takeover).owner;
-    if (!holder || !isAlive(holder.pid)) rmSync(takeover, { force: true }); // its holder died mid-takeover
+    if (!holder || !isAlive(holder.pid, holder.procStart)) rmSync(takeover, { force: true }); // its holder died mid-takeover
     return; // someone else is taking over; look again
   }
   try {
@@ -66,7 +71,7 @@ export async function acquireLock(warehouse: string, waitMs = 0): Promise<Lock> 
   mkdirSync(warehouse, { recursive: true });
   const path = lockFile(warehouse);
   const deadline = Date.now() + waitMs;
-  const mine = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() });
+  const mine = JSON.stringify({ pid: me.pid, startedAt: new Date().toISOString(), procStart: me.procStart });
   for (;;) {
     if (createWhole(path, mine)) {
       return {
@@ -76,7 +81,7 @@ export async function acquireLock(warehouse: string, waitMs = 0): Promise<Lock> 
       };
     }
     const { owner, text } = readOwner(path);
-    if (!owner || !isAlive(owner.pid)) {
+    if (!owner || !isAlive(owner.pid, owner.procStart)) {
       takeOver(path, text); // stale: its run was killed
       continue;
     }

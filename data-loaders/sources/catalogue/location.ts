@@ -50,8 +50,9 @@ function positiveEnv(name: string): number | undefined {
 }
 
 /**
- * Removes `.download-<pid>-*` folders whose run was killed (its pid is gone). Downloads happen
- * before the warehouse lock is taken, so a live run's folder (another pid, alive) is left alone.
+ * Removes `.download-<pid>-*` folders whose run was killed (its pid is gone, or a zombie not yet
+ * reaped). Downloads happen before the warehouse lock is taken, so a live run's folder (another
+ * pid, alive) is left alone.
  */
 function removeKilledDownloads(warehouse: string): void {
   if (!existsSync(warehouse)) return;
