@@ -12,6 +12,7 @@ ${sources.map((s) => `  strata ${s.usage} [--warehouse DIR] [--wait SECONDS]`).j
   strata answers [--json] [--all] [--warehouse DIR]
   strata generate <out-dir> --scale N --nights K [--seed S] [--internal-scale M]
   strata check [--warehouse DIR]   (the data tests in data-loaders/checks; exit 1 on a violation)
+  strata query "<SQL>"|- [--json|--csv] [--warehouse DIR]   (one read-only SELECT over the published tables; - reads it from stdin)
   strata status [--warehouse DIR]
   strata build [--warehouse DIR]   (ETL from the configured data, then the site into dist/)`;
 
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<void> {
       warehouse: { type: "string" },
       wait: { type: "string" },
       json: { type: "boolean" },
+      csv: { type: "boolean" },
       all: { type: "boolean" },
       scale: { type: "string" },
       nights: { type: "string" },
@@ -87,6 +89,22 @@ async function main(argv: string[]): Promise<void> {
       if (failed.length > 0) throw new StrataError(failed.map((r) => `${r.check}: ${r.violations} rows`).join("; "));
       return;
     }
+    case "query": {
+      const [sqlArg, ...extra] = rest;
+      if (sqlArg === undefined || extra.length > 0) throw new UsageError("query: expected one SQL argument (quote it), or - to read the SQL from stdin");
+      if (values.json && values.csv) throw new UsageError("query: --json and --csv cannot be used together");
+      const sql = sqlArg === "-" ? await readStdin() : sqlArg;
+      const { queryWarehouse } = await import("./query.ts");
+      const { formatCsv, formatJson, formatTable } = await import("./format-result.ts");
+      const result = await queryWarehouse(warehouse, sql);
+      // `strata query … | head` closes the pipe early: that is not a failure
+      process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "EPIPE") process.exit(0);
+        throw error;
+      });
+      process.stdout.write(values.json ? formatJson(result) : values.csv ? formatCsv(result) : formatTable(result));
+      return;
+    }
     case "status": {
       const { readManifest } = await import("./warehouse/manifest.ts");
       const m = readManifest(warehouse);
@@ -102,6 +120,12 @@ async function main(argv: string[]): Promise<void> {
     default:
       throw new UsageError(`unknown command ${verb}`);
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

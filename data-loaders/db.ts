@@ -3,12 +3,15 @@
  * SQL lives in .sql files; values reach it through `SET VARIABLE` (getvariable() in the SQL),
  * never through string concatenation.
  */
-import { DuckDBInstance, DuckDBResultReader, type DuckDBConnection } from "@duckdb/node-api";
+import { DuckDBInstance, DuckDBResultReader, type DuckDBConnection, type StatementType } from "@duckdb/node-api";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { runStatements } from "./run-statements.ts";
+import { runPrepared, runStatements } from "./run-statements.ts";
 
 export type Row = Record<string, unknown>;
+
+/** `tempDir`: where DuckDB spills when the memory limit is hit ("" for nowhere: no spilling). */
+export type DbOptions = { memoryLimit?: string; tempDir?: string; threads?: number };
 
 export class Db {
   private constructor(
@@ -19,10 +22,10 @@ export class Db {
   ) {}
 
   /** Opens an in-memory database; `tempDir` is where DuckDB spills when the memory limit is hit. */
-  static async open(opts: { memoryLimit?: string; tempDir?: string; threads?: number } = {}): Promise<Db> {
+  static async open(opts: DbOptions = {}): Promise<Db> {
     // every thread is DuckDB's own: queries are run without lending the calling thread (run-statements.ts)
     const config: Record<string, string> = { memory_limit: opts.memoryLimit ?? "3GB", external_threads: "0" };
-    if (opts.tempDir) config.temp_directory = opts.tempDir;
+    if (opts.tempDir !== undefined) config.temp_directory = opts.tempDir;
     if (opts.threads) config.threads = String(opts.threads);
     const instance = await DuckDBInstance.create(":memory:", config);
     const db = new Db(instance, await instance.connect());
@@ -57,6 +60,33 @@ export class Db {
   /** Runs a query and returns its rows as plain JS values (BIGINT as number, dates as strings). */
   async all<T = Row>(sql: string): Promise<T[]> {
     return (await this.read(sql)).getRowObjectsJson() as T[];
+  }
+
+  /**
+   * Runs `sql` only if it is one statement that `vet` accepts, and returns its whole result. The
+   * statement is parsed and bound (which gives its type) before anything runs; `vet` throws to
+   * refuse it. SQL holding no statement or several is refused before anything is bound.
+   */
+  async readOne(sql: string, vet: (type: StatementType) => void): Promise<DuckDBResultReader> {
+    let statements: Awaited<ReturnType<DuckDBConnection["extractStatements"]>>;
+    try {
+      statements = await this.conn.extractStatements(sql);
+    } catch (error) {
+      // node-api wraps DuckDB's parser error; SQL with no statement (empty, only comments) has none
+      const message = (error as Error).message;
+      const prefix = "Failed to extract statements: ";
+      throw new Error(message.startsWith(prefix) ? message.slice(prefix.length) : "no SQL statement to run");
+    }
+    if (statements.count !== 1) throw new Error(`one statement at a time (got ${statements.count})`);
+    const prepared = await statements.prepare(0);
+    try {
+      vet(prepared.statementType);
+      const reader = new DuckDBResultReader(await runPrepared(prepared));
+      await reader.readAll();
+      return reader;
+    } finally {
+      prepared.destroySync();
+    }
   }
 
   /** Runs every statement of a .sql file. */

@@ -8,3 +8,12 @@ export class StrataError extends Error {
     this.name = "StrataError";
   }
 }
+
+/** A (DuckDB) message on one line: its lines joined, the caret line under quoted SQL dropped. */
+export function oneLine(message: string): string {
+  return message
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && line !== "^")
+    .join(" ");
+}

@@ -7,7 +7,7 @@
  * is opened with `external_threads = 0`, see db.ts) and this side only checks the query's state,
  * sleeping in between.
  */
-import type { DuckDBConnection, DuckDBPendingResult, DuckDBResult } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBPendingResult, DuckDBPreparedStatement, DuckDBResult } from "@duckdb/node-api";
 import bindings from "@duckdb/node-bindings";
 
 /** Runs every statement of `sql` in order; returns the last one's result. */
@@ -25,14 +25,19 @@ export async function runStatements(conn: DuckDBConnection, sql: string): Promis
   for (let i = 0; i < statements.count; i++) {
     const prepared = await statements.prepare(i);
     try {
-      const pending = prepared.start();
-      await settled(pending);
-      result = await pending.getResult();
+      result = await runPrepared(prepared);
     } finally {
       prepared.destroySync();
     }
   }
   return result!;
+}
+
+/** Runs a prepared (parsed and bound) statement the same way, on DuckDB's threads. */
+export async function runPrepared(prepared: DuckDBPreparedStatement): Promise<DuckDBResult> {
+  const pending = prepared.start();
+  await settled(pending);
+  return pending.getResult();
 }
 
 /**

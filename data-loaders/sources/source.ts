@@ -4,6 +4,7 @@
  * tables, the lock and the atomic publish) is shared machinery in `load/` and `warehouse/`.
  * See docs/architecture.md, "How to add a source".
  */
+import type { WarehouseView } from "../warehouse/open.ts";
 
 /** How a source's deliveries become tables. */
 export type LoadRule =
@@ -54,6 +55,8 @@ export type Source = {
   usage: string;
   /** whether `--date` is required */
   dated: boolean;
+  /** named views over the published tables (`strata query`, the site and the workbench share them) */
+  marts?: WarehouseView[];
   /** Loads one delivery; returns the report the CLI prints. */
   ingest(args: IngestArgs): Promise<unknown>;
   /**

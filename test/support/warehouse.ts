@@ -34,12 +34,13 @@ export function checksums(dir: string): Record<string, string> {
   return out;
 }
 
-/** Runs the real CLI (`bin/strata.js`) and returns its exit code and output. */
-export function strata(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+/** Runs the real CLI (`bin/strata.js`), `input` on its stdin, and returns its exit code and output. */
+export function strata(args: string[], env: Record<string, string> = {}, input?: string): { code: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [join(repoRoot, "bin", "strata.js"), ...args], {
     cwd: repoRoot,
     encoding: "utf8",
     env: { ...process.env, ...env },
+    input,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
