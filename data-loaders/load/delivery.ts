@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { z } from "zod";
 import type { Db } from "../db.ts";
 import { StrataError } from "../errors.ts";
@@ -18,6 +19,8 @@ import { replaceTable } from "./replace.ts";
 import { type LoadRun, withLoadRun } from "./run.ts";
 import { splitStaged, stageRecords } from "./stage.ts";
 
+const sqlFile = (name: string) => fileURLToPath(new URL(`./sql/${name}`, import.meta.url));
+
 export type FileSpec = {
   /** the file's name in the delivery, e.g. users.csv */
   file: string;
@@ -28,8 +31,11 @@ export type FileSpec = {
   schema: z.ZodObject;
   /** SQL file creating view `normalized` from view `raw` (see load/stage.ts) */
   normalizeSql: string;
-  /** SQL file materializing `normalized` as table `hashed` (with `record_hash` for a history) */
-  materializeSql: string;
+  /**
+   * SQL file materializing `normalized` as table `hashed`; by default load/sql/record_hash.sql
+   * for a history (every column is a fact), load/sql/materialize.sql for a full replace
+   */
+  materializeSql?: string;
   rule: "full-replace" | "snapshot-history";
 };
 
@@ -117,7 +123,8 @@ async function loadFile(db: Db, spec: FileSpec, ctx: FileContext): Promise<FileR
   await db.setVariables({ entity: spec.table, source_file: `landing/${ctx.source}/${ctx.key}/${spec.file}` });
   const parsed = await stageRecords(db, {
     path, kind: spec.kind, schema: spec.schema, what: `${spec.table} ${spec.kind.toUpperCase()}`,
-    normalizeSql: spec.normalizeSql, materializeSql: spec.materializeSql,
+    normalizeSql: spec.normalizeSql,
+    materializeSql: spec.materializeSql ?? sqlFile(spec.rule === "snapshot-history" ? "record_hash.sql" : "materialize.sql"),
   });
   await splitStaged(db);
   await ctx.run.collectAudit(db);

@@ -18,7 +18,6 @@ export const extractFiles: FileSpec[] = internalExtracts.map((e) => ({
   kind: "csv",
   schema: e.schema,
   normalizeSql: sql(`normalize_${e.table}.sql`),
-  materializeSql: sql("materialize.sql"),
   rule: "full-replace",
 }));
 
