@@ -4,12 +4,14 @@
 // (landing, validation and quarantine, the generic history merge, audit, publish), shows up in the
 // published tables under its domain, and its mart answers `strata query`.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
+import { runChecks } from "../data-loaders/checks/index.ts";
 import type { DeliveryReport } from "../data-loaders/load/delivery.ts";
 import { queryWarehouse } from "../data-loaders/query.ts";
 import { publishedTables, sources } from "../data-loaders/sources/index.ts";
+import { copyWarehouse } from "../data-loaders/warehouse/versions.ts";
 import { toyUsers } from "./fixtures/toy-source/index.ts";
 import { query, repoRoot, tempDir } from "./support/warehouse.ts";
 
@@ -66,6 +68,22 @@ describe("a new source is a folder plus one line", () => {
     const versions = await query<{ postcode: string; valid_from: string; valid_to: string | null }>(
       `SELECT postcode, valid_from::VARCHAR AS valid_from, valid_to::VARCHAR AS valid_to FROM read_parquet('${warehouse}/toy_users_history/*.parquet') WHERE business_key = '1' ORDER BY valid_from`);
     assert.deepEqual(versions, [{ postcode: "SW19", valid_from: "2024-05-01", valid_to: "2024-05-02" }, { postcode: "N7", valid_from: "2024-05-02", valid_to: null }]);
+  });
+
+  test("the data tests check its history like every other", async () => {
+    const history = (await runChecks(warehouse, registry)).filter((r) => r.check.startsWith("history_"));
+    assert.equal(history.length, 3);
+    assert.ok(history.every((r) => r.violations === 0 && !r.skipped), JSON.stringify(history));
+    // a second open version of one user, listed like any other file, is caught and named
+    const broken = tempDir("toy-broken");
+    copyWarehouse(warehouse, broken);
+    const manifest = JSON.parse(readFileSync(join(broken, "_manifest.json"), "utf8"));
+    const current = manifest.tables.toy_users_history.find((f: string) => f.includes("/current-"));
+    await query(`COPY (SELECT * FROM read_parquet('${join(broken, current)}') WHERE business_key = '1') TO '${join(broken, "toy_users_history", "extra.parquet")}' (FORMAT parquet)`);
+    manifest.tables.toy_users_history.push("toy_users_history/extra.parquet");
+    writeFileSync(join(broken, "_manifest.json"), JSON.stringify(manifest));
+    const failed = (await runChecks(broken, registry)).find((r) => r.check === "history_keys_without_exactly_one_current_version")!;
+    assert.deepEqual(failed.sample.map((r) => [r.table_name, r.business_key]), [["toy_users_history", "1"]]);
   });
 
   test("its table is published under its domain, and its mart answers strata query", async () => {

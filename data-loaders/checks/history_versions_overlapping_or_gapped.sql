@@ -1,13 +1,9 @@
 -- A key's versions tile time: each one starts where the previous ended, none is empty, and only
 -- the last is open. Returns the versions that break this.
-WITH versions AS (
-    SELECT 'authors_history' AS table_name, business_key, valid_from, valid_to, is_current FROM authors_history
-    UNION ALL SELECT 'books_history', business_key, valid_from, valid_to, is_current FROM books_history
-    UNION ALL SELECT 'reviews_history', business_key, valid_from, valid_to, is_current FROM reviews_history
-),
-ordered AS (
+-- `histories`: every history table's versions, with its name (checks/index.ts).
+WITH ordered AS (
     SELECT *, lead(valid_from) OVER (PARTITION BY table_name, business_key ORDER BY valid_from) AS next_from
-    FROM versions
+    FROM histories
 )
 SELECT table_name, business_key, valid_from, valid_to, next_from
 FROM ordered

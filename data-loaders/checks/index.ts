@@ -4,16 +4,25 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { openWarehouse } from "../warehouse/open.ts";
+import { sqlLiteral } from "../db.ts";
+import { sources } from "../sources/index.ts";
+import type { Source } from "../sources/source.ts";
+import { openWarehouse, quoteIdentifier } from "../warehouse/open.ts";
 
 export type CheckResult = { check: string; violations: number; sample: Record<string, unknown>[]; skipped?: string };
 
 const folder = fileURLToPath(new URL(".", import.meta.url));
 
-/** Runs every check over the published warehouse; costs a few scans of each table. */
-export async function runChecks(warehouse: string): Promise<CheckResult[]> {
-  const { db } = await openWarehouse(warehouse);
+/**
+ * Runs every check over the published warehouse; costs a few scans of each table. The history
+ * checks read view `histories`: the versions of every table a source loads as a type-2 history.
+ */
+export async function runChecks(warehouse: string, registry: Source[] = sources): Promise<CheckResult[]> {
+  const { db, manifest } = await openWarehouse(warehouse);
   try {
+    const histories = registry.flatMap((s) => s.tables).filter((t) => t.rule === "snapshot-history" && manifest.tables[t.name]?.length);
+    const versions = histories.map((t) => `SELECT ${sqlLiteral(t.name)} AS table_name, business_key::VARCHAR AS business_key, valid_from, valid_to, is_current, is_deleted FROM ${quoteIdentifier(t.name)}`);
+    await db.run(`CREATE VIEW histories AS ${versions.length > 0 ? versions.join(" UNION ALL ") : "SELECT NULL::VARCHAR AS table_name, NULL::VARCHAR AS business_key, NULL::DATE AS valid_from, NULL::DATE AS valid_to, NULL::BOOLEAN AS is_current, NULL::BOOLEAN AS is_deleted LIMIT 0"}`);
     const results: CheckResult[] = [];
     for (const file of readdirSync(folder).filter((f) => f.endsWith(".sql")).sort()) {
       const check = file.replace(/\.sql$/, "");
