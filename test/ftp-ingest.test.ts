@@ -2,6 +2,8 @@
 // files from a local folder; and every way a delivery can be bad fails with one line, exit 1, no
 // password, naming the ftp URL (not the temp download folder), and leaves the warehouse and its
 // landing zone byte-identical. The same bad deliveries from a local folder behave the same way.
+// A location, folder or URL, is either the night's own folder or a root of dated folders: both
+// forms ingest the same night, and a location that is neither fails with one line naming both.
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { copyWarehouse } from "../data-loaders/warehouse/versions.ts";
@@ -15,6 +17,7 @@ import { checksums, realV1, realV2, tempDir } from "./support/warehouse.ts";
 const V1_DATE = "2022-01-14";
 const GOOD = "2022-02-26";
 const FILES = ["authors.json", "books.json", "reviews.json"] as const;
+const neither = (date: string) => `neither holds ${FILES.join(", ")} nor has a folder ${date}/ holding them`;
 
 // Bad nights, as folders on the server (and as local folders): date → files written into it.
 const firstHalf = (path: string) => readFileSync(path).subarray(0, Math.floor(readFileSync(path).length / 2));
@@ -118,7 +121,7 @@ describe("vendor night over FTP", () => {
   test("wrong credentials", async () => {
     const { line, run } = await failing(url, GOOD, { STRATA_FTP_PASSWORD: "not-the-password" }, { secrets: [FTP_PASSWORD, "not-the-password"], verbose: true });
     assert.match(line, /login refused \(530/);
-    assert.ok(line.includes(nightUrl(GOOD)), line);
+    assert.ok(line.startsWith(`strata: ${url}: `), `names the URL as given (which folder is the night is not known yet): ${line}`);
     assert.doesNotMatch(run.stderr, /retrying/, "a refused login is not retried");
   });
 
@@ -126,7 +129,7 @@ describe("vendor night over FTP", () => {
     const port = await closedPort();
     const { line, run } = await failing(`ftp://${FTP_USER}@127.0.0.1:${port}/vendor`, GOOD, {}, { verbose: true });
     assert.match(line, /connection refused \(ECONNREFUSED\) \(gave up after 3 attempts\)/);
-    assert.ok(line.includes(`ftp://${FTP_USER}@127.0.0.1:${port}/vendor/${GOOD}`), line);
+    assert.ok(line.startsWith(`strata: ftp://${FTP_USER}@127.0.0.1:${port}/vendor: `), line);
     assert.equal(run.stderr.match(/retrying in 10 ms|retrying in 20 ms/g)?.length, 2, "two retries, with STRATA_FTP_BACKOFF_MS (shown with --verbose)");
     assert.ok(run.ms < 15_000, `took ${run.ms} ms`);
   });
@@ -137,10 +140,9 @@ describe("vendor night over FTP", () => {
     assert.ok(line.includes(nightUrl("2022-02-27")), line);
   });
 
-  test("night folder missing on the server", async () => {
+  test("night folder missing on the server: one line naming the URL and the dated folder looked for", async () => {
     const { line } = await failing(url, "2022-03-09");
-    assert.match(line, /night folder not found/);
-    assert.ok(line.includes(nightUrl("2022-03-09")), line);
+    assert.equal(line, `strata: ${url}: ${neither("2022-03-09")}`);
   });
 
   test("invalid JSON delivered", async () => {
@@ -161,14 +163,69 @@ describe("vendor night over FTP", () => {
     assert.ok(line.includes(`${nightUrl("2022-03-02")}/authors.json`), line);
   });
 
-  describe("the same bad nights from a local folder", () => {
+  describe("the same bad nights from a local folder, given as the night's folder or as its parent", () => {
     for (const [date, { what }] of Object.entries(badNights)) {
-      test(what, async () => {
-        const { line } = await failing(join(local, date), date);
-        assert.ok(line.includes(join(local, date)), `names the folder: ${line}`);
-        const expected = { "missing file": /missing reviews\.json/, "invalid JSON": /authors\.json: not valid/, "unknown format": /books\.json: .*record 0/, "empty array": /authors\.json: no records/ }[what]!;
-        assert.match(line, expected);
-      });
+      for (const [form, source] of [["night's folder", () => join(local, date)], ["parent", () => local]] as const) {
+        test(`${what} (${form})`, async () => {
+          const { line } = await failing(source(), date);
+          assert.ok(line.includes(join(local, date)), `names the folder: ${line}`);
+          const expected = { "missing file": /missing reviews\.json/, "invalid JSON": /authors\.json: not valid/, "unknown format": /books\.json: .*record 0/, "empty array": /authors\.json: no records/ }[what]!;
+          assert.match(line, expected);
+        });
+      }
     }
+  });
+
+  describe("a location is the night's own folder or a root of dated folders", () => {
+    /** Ingests each source as the night of GOOD into its own copy of `base`; all must agree. */
+    async function sameNight(sources: string[]) {
+      const warehouses = sources.map(() => tempDir("ftp-wh"));
+      for (const w of warehouses) copyWarehouse(base, w);
+      const runs = await Promise.all(sources.map((s, i) => strataAsync(["ingest", "vendor", s, "--date", GOOD, "--warehouse", warehouses[i]], env)));
+      for (const r of runs) assert.equal(r.code, 0, r.stderr);
+      const counts = (stdout: string) => JSON.parse(stdout).entities.map(({ seconds, ...rest }: { seconds?: unknown }) => rest);
+      assert.equal(JSON.parse(runs[0].stdout).status, "merged");
+      const tables = await Promise.all(warehouses.map((w) => tableContents(w, { sourceFileName: true })));
+      for (let i = 1; i < sources.length; i++) {
+        assert.deepEqual(counts(runs[i].stdout), counts(runs[0].stdout), `same merge counts: ${sources[i]}`);
+        assert.deepEqual(tables[i], tables[0], `same tables: ${sources[i]}`);
+        const landed = (w: string) => checksums(join(w, "landing", "vendor", GOOD));
+        for (const f of FILES) assert.equal(landed(warehouses[i])[f], landed(warehouses[0])[f], `same landed ${f}: ${sources[i]}`);
+      }
+      return warehouses;
+    }
+
+    test("folder: the night's own folder and its parent holding dated folders ingest the same night alike", async () => {
+      const [own, parent] = await sameNight([join(local, GOOD), local]);
+      for (const w of [own, parent]) {
+        const landing = JSON.parse(readFileSync(join(w, "landing", "vendor", GOOD, "manifest.json"), "utf8"));
+        assert.equal(landing.source, join(local, GOOD), "the landing manifest records the folder the night was read from");
+      }
+    });
+
+    test("FTP: a URL pointing straight at the night's folder and the root URL ingest the same night alike", async () => {
+      await sameNight([nightUrl(GOOD), url]);
+    });
+
+    test("folder holding neither: exit 1, one line naming both places", async () => {
+      const dir = tempDir("ftp-neither");
+      writeFileSync(join(dir, "notes.txt"), "not a night\n");
+      mkdirSync(join(dir, "2022-02-25"));
+      const { line } = await failing(dir, GOOD);
+      assert.equal(line, `strata: ${dir}: ${neither(GOOD)}`);
+      // a partial night (no reviews.json) and no dated folder: the line says what is missing
+      assert.equal((await failing(join(local, "2022-02-27"), GOOD)).line,
+        `strata: ${join(local, "2022-02-27")}: neither holds all of ${FILES.join(", ")} (missing reviews.json) nor has a folder ${GOOD}/ holding them`);
+      assert.equal((await failing(join(dir, "absent"), GOOD)).line, `strata: ${join(dir, "absent")}: no such folder`);
+    });
+
+    test("FTP holding neither: exit 1, one line naming the redacted URL and the dated folder, no password", async () => {
+      // with --verbose (progress lines too); a trailing slash is named as the URL parses
+      const { line } = await failing(`${url}/`, "2022-03-09", {}, { verbose: true });
+      assert.equal(line, `strata: ${url}: ${neither("2022-03-09")}`);
+      assert.equal((await failing(nightUrl("2022-02-27"), GOOD)).line,
+        `strata: ${nightUrl("2022-02-27")}: neither holds all of ${FILES.join(", ")} (missing reviews.json) nor has a folder ${GOOD}/ holding them`);
+      assert.equal((await failing(`${url}/absent`, GOOD)).line, `strata: ${url}/absent: no such folder`);
+    });
   });
 });

@@ -137,11 +137,26 @@ describe("downloadNight over a real FTP server", () => {
     assert.equal(await readFile(join(dest, "keep.txt"), "utf8"), "untouched");
   });
 
-  test("a night folder that does not exist fails at once (550)", async () => {
+  test("a URL pointing straight at the night's folder downloads it; source names that folder", async () => {
     const dest = await freshDir();
-    const { error, lines } = await run({ url: url(ftp.port), destDir: dest, date: "2022-04-01", backoffMs: 2000 });
-    assertCleanFailure(error, lines, /vendor\/2022-04-01: night folder not found \(550\)/);
+    const { result, error } = await run({ url: `${url(ftp.port)}/${DATE}`, destDir: dest });
+    assert.equal(error, undefined, error?.message);
+    assert.equal(result!.source, `${url(ftp.port)}/${DATE}`);
+    for (const f of result!.files) assert.equal(f.sha256, await sha256(join(SOURCE_NIGHT, f.name)));
+  });
+
+  test("a root without that night's folder fails at once, naming the URL and the folder looked for", async () => {
+    const dest = await freshDir();
+    const { error, lines, ms } = await run({ url: url(ftp.port), destDir: dest, date: "2022-04-01", backoffMs: 2000 });
+    assertCleanFailure(
+      error,
+      lines,
+      new RegExp(`^ftp://${FTP_USER}@127\\.0\\.0\\.1:${ftp.port}/vendor: neither holds authors\\.json, books\\.json, reviews\\.json nor has a folder 2022-04-01/ holding them$`),
+    );
+    assert.ok(ms < 1500, `took ${ms} ms; must not retry`);
     assert.deepEqual(await readdir(dest), []);
+    const absent = await run({ url: `${url(ftp.port)}/absent`, destDir: dest, backoffMs: 2000 });
+    assertCleanFailure(absent.error, absent.lines, /\/vendor\/absent: no such folder$/);
   });
 
   test("a file that is not a JSON array is refused and nothing is published", async () => {
@@ -168,7 +183,7 @@ test("connection refused is retried N times, then fails with one clear line", as
   assertCleanFailure(
     error,
     lines,
-    new RegExp(`^ftp://${FTP_USER}@127\\.0\\.0\\.1:${port}/vendor/${DATE}: connection refused \\(ECONNREFUSED\\) \\(gave up after 3 attempts\\)$`),
+    new RegExp(`^ftp://${FTP_USER}@127\\.0\\.0\\.1:${port}/vendor: connection refused \\(ECONNREFUSED\\) \\(gave up after 3 attempts\\)$`),
   );
   assert.deepEqual(
     lines.filter((l) => /retrying/.test(l)),

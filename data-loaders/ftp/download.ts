@@ -2,13 +2,16 @@ import { Client, FileType, type FileInfo } from "basic-ftp";
 import { access, mkdir, mkdtemp, open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { StrataError } from "../errors.ts";
-import { NIGHT_FILES, nightFolder } from "./layout.ts";
+import { NIGHT_FILES, assertNightDate, locateNight } from "./layout.ts";
 import { firstNonWhitespace, HashingFileWriter, publishAll, syncDir } from "./local-files.ts";
 import { FtpFailure, RetriesExhausted, classify, withRetry } from "./retry.ts";
 import { formatLocation, parseFtpUrl, scrub, type FtpLocation } from "./url.ts";
 
 export interface DownloadNightOptions {
-  /** `ftp://user@host[:port]/path` or `ftps://…` (explicit TLS). The night is read from `<path>/<date>/`. */
+  /**
+   * `ftp://user@host[:port]/path` or `ftps://…` (explicit TLS): the night's own folder, or a root
+   * whose `<date>/` folder holds the night (see `locateNight`).
+   */
   url: string;
   /** Night to fetch, `YYYY-MM-DD`. */
   date: string;
@@ -62,18 +65,21 @@ const DEFAULTS = { attempts: 4, backoffMs: 5000, timeoutMs: 30_000 };
  */
 export async function downloadNight(opts: DownloadNightOptions): Promise<DownloadNightResult> {
   const loc = parseFtpUrl(opts.url);
-  const folder = nightFolder(opts.date);
-  const where = formatLocation(loc, folder);
+  assertNightDate(opts.date);
+  // Which folder holds the night is only known once the server has been listed: until then
+  // errors name the URL as given, afterwards the night's folder.
+  const night: { sub?: string } = {};
+  const where = () => formatLocation(loc, night.sub ?? "");
   const password = opts.password ?? process.env.STRATA_FTP_PASSWORD;
   if (password === undefined || password === "") {
-    throw new StrataError(`${where}: STRATA_FTP_PASSWORD is not set (the FTP password is only read from the environment)`);
+    throw new StrataError(`${where()}: STRATA_FTP_PASSWORD is not set (the FTP password is only read from the environment)`);
   }
   const insecureTls = opts.insecureTls ?? process.env.STRATA_FTP_INSECURE_TLS === "1";
   const timeoutMs = opts.timeoutMs ?? DEFAULTS.timeoutMs;
   const userLog = opts.log ?? (() => {});
   const log = (line: string) => userLog(scrub(line, password));
 
-  if (loc.protocol === "ftp") log(`ftp: note: ${where} is plain FTP, the password travels unencrypted; prefer ftps://`);
+  if (loc.protocol === "ftp") log(`ftp: note: ${where()} is plain FTP, the password travels unencrypted; prefer ftps://`);
   if (loc.protocol === "ftps" && insecureTls) log("ftp: TLS certificate verification is OFF (STRATA_FTP_INSECURE_TLS)");
 
   const created = await mkdir(opts.destDir, { recursive: true });
@@ -89,7 +95,7 @@ export async function downloadNight(opts: DownloadNightOptions): Promise<Downloa
     const staged = new Map<string, Staged>();
 
     await withRetry(
-      (attempt) => fetchOnce({ loc, folder, password, insecureTls, timeoutMs, stagingDir: stagingDir!, staged, log, attempt }),
+      (attempt) => fetchOnce({ loc, date: opts.date, night, password, insecureTls, timeoutMs, stagingDir: stagingDir!, staged, log, attempt }),
       { attempts: opts.attempts ?? DEFAULTS.attempts, backoffMs: opts.backoffMs ?? DEFAULTS.backoffMs },
       (err) => classify(err, timeoutMs),
       (failure, attempt, delay) =>
@@ -101,14 +107,14 @@ export async function downloadNight(opts: DownloadNightOptions): Promise<Downloa
       const first = await firstNonWhitespace(f.tempPath);
       if (first !== "[") {
         const found = first === undefined ? "only whitespace" : `${JSON.stringify(first)}`;
-        throw new StrataError(`${where}/${f.name}: not a JSON array (starts with ${found})`);
+        throw new StrataError(`${where()}/${f.name}: not a JSON array (starts with ${found})`);
       }
     }
     await publishAll(files.map((f) => ({ from: f.tempPath, to: join(opts.destDir, f.name) })));
     await syncDir(opts.destDir);
     for (const f of files) log(`ftp: ${f.name}: ${f.size} bytes, sha256 ${f.sha256}`);
     return {
-      source: where,
+      source: where(),
       date: opts.date,
       files: files.map(({ name, size, sha256, remoteModifiedAt }) => ({
         name,
@@ -120,7 +126,7 @@ export async function downloadNight(opts: DownloadNightOptions): Promise<Downloa
     };
   } catch (err) {
     if (created !== undefined) await rm(created, { recursive: true, force: true });
-    throw toStrataError(err, where, password);
+    throw toStrataError(err, where(), password);
   } finally {
     if (stagingDir !== undefined) await rm(stagingDir, { recursive: true, force: true });
   }
@@ -128,7 +134,9 @@ export async function downloadNight(opts: DownloadNightOptions): Promise<Downloa
 
 interface AttemptContext {
   loc: FtpLocation;
-  folder: string;
+  date: string;
+  /** The night's folder under the URL's path, decided by the first attempt that could list the server. */
+  night: { sub?: string };
   password: string;
   insecureTls: boolean;
   timeoutMs: number;
@@ -139,7 +147,7 @@ interface AttemptContext {
   attempt: number;
 }
 
-/** One connection: log in, list, fetch what is not yet staged, list again. */
+/** One connection: log in, find the night, list it, fetch what is not yet staged, list again. */
 async function fetchOnce(ctx: AttemptContext): Promise<void> {
   const { loc } = ctx;
   const client = new Client(ctx.timeoutMs);
@@ -152,13 +160,29 @@ async function fetchOnce(ctx: AttemptContext): Promise<void> {
       secure: loc.protocol === "ftps",
       secureOptions: loc.protocol === "ftps" ? { rejectUnauthorized: !ctx.insecureTls } : undefined,
     });
-    const dir = [loc.path, ctx.folder].filter((p) => p !== "").join("/");
-    try {
-      await client.cd(dir);
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 550) throw new FtpFailure("night folder not found (550)", false);
-      throw err;
+    // The URL's path is relative to the login directory, so every CWD starts from there.
+    const home = await client.pwd();
+    const cdTo = async (sub: string): Promise<boolean> => {
+      const dir = [loc.path, sub].filter((p) => p !== "").join("/");
+      await client.cd(home);
+      try {
+        if (dir !== "") await client.cd(dir);
+        return true;
+      } catch (err) {
+        if ((err as { code?: unknown }).code === 550) return false;
+        throw err;
+      }
+    };
+    // Decided once: a retry must not switch folders under files already staged from the other.
+    if (ctx.night.sub === undefined) {
+      const found = await locateNight(ctx.date, async (sub) =>
+        (await cdTo(sub)) ? (await client.list()).filter((f) => f.type === FileType.File).map((f) => f.name) : undefined,
+      );
+      if ("problem" in found) throw new FtpFailure(found.problem, false);
+      ctx.night.sub = found.night;
+      ctx.log(`ftp: night ${ctx.date} is ${formatLocation(loc, found.night)}`);
     }
+    if (!(await cdTo(ctx.night.sub))) throw new FtpFailure("night folder not found (550)", false);
 
     const before = listingByName(await client.list());
     const missing = NIGHT_FILES.filter((n) => before.get(n)?.type !== FileType.File);

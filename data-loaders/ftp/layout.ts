@@ -8,13 +8,38 @@ export const NIGHT_FILES = ["authors.json", "books.json", "reviews.json"] as con
 export type NightFileName = (typeof NIGHT_FILES)[number];
 
 /**
- * A night's files live in `<base>/<YYYY-MM-DD>/` (UTC date of the 02:00 delivery), both on the
- * FTP server and in a local folder source. Dated folders let a late or re-run ingest pick the
- * night it means instead of whatever is newest.
+ * Within a night's folder, its files are `NIGHT_FILES`. Dated folders (`<root>/<YYYY-MM-DD>/`, UTC
+ * date of the 02:00 delivery) let a late or re-run ingest pick the night it means instead of
+ * whatever is newest.
  */
 export function nightFolder(date: string): string {
   assertNightDate(date);
   return date;
+}
+
+/** The names of the files (not folders) in `sub` of a location ("" = the location itself); undefined if that is not a folder. */
+export type ListFolder = (sub: string) => Promise<string[] | undefined> | string[] | undefined;
+
+/**
+ * Which folder of a location (a local folder or an FTP URL) holds the night: the location itself
+ * when it holds all of `NIGHT_FILES` (pointed straight at the night), otherwise its `<date>/`
+ * folder (a root of dated folders, as the vendor delivers). One rule for every transport, so a
+ * location means the same thing however it is reached. Returns the night's sub-path ("" or the
+ * date), or why neither form fits, for the caller to prefix with the location as it names it
+ * (an FTP URL redacted). Files missing from a `<date>/` folder that exists are left to the
+ * caller's own check, which names that folder.
+ */
+export async function locateNight(date: string, list: ListFolder): Promise<{ night: string } | { problem: string }> {
+  const folder = nightFolder(date);
+  const here = await list("");
+  if (here === undefined) return { problem: "no such folder" };
+  const missing = NIGHT_FILES.filter((f) => !here.includes(f));
+  if (missing.length === 0) return { night: "" };
+  if ((await list(folder)) !== undefined) return { night: folder };
+  const files = NIGHT_FILES.join(", ");
+  // a partial night names what is missing: it is refused, never read as "everything deleted"
+  const holds = missing.length === NIGHT_FILES.length ? files : `all of ${files} (missing ${missing.join(", ")})`;
+  return { problem: `neither holds ${holds} nor has a folder ${folder}/ holding them` };
 }
 
 export function assertNightDate(date: string): void {

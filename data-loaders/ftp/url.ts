@@ -7,7 +7,7 @@ export interface FtpLocation {
   host: string;
   port: number;
   user: string;
-  /** Path of the folder that holds the dated night folders, as given to CWD. */
+  /** Path of the night's folder or of the folder holding dated night folders (see locateNight), as given to CWD. */
   path: string;
 }
 

@@ -47,6 +47,9 @@ export type NightReport = { date: string; status: "merged" | "already-merged"; e
 const sql = (name: string) => fileURLToPath(new URL(`./sql/${name}`, import.meta.url));
 export const historyTable = (entity: Entity) => `${entity}_history`;
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+export function assertDate(date: string): void {
+  if (!isDate(date)) throw new StrataError(`--date ${date}: expected YYYY-MM-DD`);
+}
 
 export type IngestOptions = {
   warehouse: string;
@@ -69,7 +72,7 @@ export const mergedNights = (manifest: Manifest) => deliveriesOf(manifest, SOURC
 export async function ingestVendorNight(opts: IngestOptions): Promise<NightReport> {
   const { warehouse, dir, date } = opts;
   const log = opts.log ?? (() => {});
-  if (!isDate(date)) throw new StrataError(`--date ${date}: expected YYYY-MM-DD`);
+  assertDate(date);
   if (!existsSync(dir)) throw new StrataError(`${dir}: no such folder`);
   const missing = vendorFiles.filter((f) => !existsSync(join(dir, f)));
   if (missing.length > 0) {

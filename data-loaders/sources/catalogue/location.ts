@@ -1,8 +1,12 @@
-/** Where a vendor night comes from: a local folder, or an FTP(S) URL downloaded to scratch first. */
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+/**
+ * Where a vendor night comes from: a local folder, or an FTP(S) URL downloaded to scratch first.
+ * Either may be the night's own folder or a root of dated folders (ftp/layout.ts, locateNight).
+ */
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { StrataError } from "../../errors.ts";
-import { ingestVendorNight, type NightReport } from "./ingest.ts";
+import { locateNight } from "../../ftp/layout.ts";
+import { assertDate, ingestVendorNight, type NightReport } from "./ingest.ts";
 import { failpoint } from "../../failpoints.ts";
 import { isAlive } from "../../process-alive.ts";
 
@@ -10,13 +14,18 @@ export type VendorSourceOptions = { warehouse: string; source: string; date: str
 
 export async function ingestVendor(opts: VendorSourceOptions): Promise<NightReport> {
   removeKilledDownloads(opts.warehouse);
-  if (!/^ftps?:\/\//i.test(opts.source)) return ingestVendorNight({ ...opts, dir: opts.source });
-  const { downloadNight, formatLocation, parseFtpUrl } = await import("../../ftp/index.ts");
+  assertDate(opts.date);
+  if (!/^ftps?:\/\//i.test(opts.source)) {
+    const dir = await localNight(opts.source, opts.date);
+    return ingestVendorNight({ ...opts, dir, source: dir });
+  }
+  const { downloadNight } = await import("../../ftp/index.ts");
   mkdirSync(opts.warehouse, { recursive: true });
   // the pid in the name lets a later run remove it if this run is killed (see removeKilledDownloads)
   const staging = mkdtempSync(join(opts.warehouse, `.download-${process.pid}-`));
+  let night: string | undefined;
   try {
-    await downloadNight({
+    ({ source: night } = await downloadNight({
       url: opts.source,
       date: opts.date,
       destDir: staging,
@@ -24,20 +33,31 @@ export async function ingestVendor(opts: VendorSourceOptions): Promise<NightRepo
       attempts: positiveEnv("STRATA_FTP_ATTEMPTS"),
       backoffMs: positiveEnv("STRATA_FTP_BACKOFF_MS"),
       log: opts.log,
-    });
+    }));
     failpoint("vendor:after-download");
     // the download is this run's own, on the warehouse's disk: it moves into the landing zone
     return await ingestVendorNight({ ...opts, dir: staging, source: opts.source, moveFiles: true });
   } catch (error) {
     // Errors about the downloaded files name the temp folder, which is gone once this returns:
     // name the night on the server instead (already redacted: the URL never holds the password).
-    if (error instanceof StrataError && error.message.includes(staging)) {
-      throw new StrataError(error.message.split(staging).join(formatLocation(parseFtpUrl(opts.source), opts.date)));
+    if (night !== undefined && error instanceof StrataError && error.message.includes(staging)) {
+      throw new StrataError(error.message.split(staging).join(night));
     }
     throw error;
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** The folder holding the night: `dir` itself or its `<date>/` folder, by the rule FTP follows too. */
+async function localNight(dir: string, date: string): Promise<string> {
+  const found = await locateNight(date, (sub) => {
+    const folder = join(dir, sub);
+    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+    return readdirSync(folder).filter((name) => statSync(join(folder, name), { throwIfNoEntry: false })?.isFile());
+  });
+  if ("problem" in found) throw new StrataError(`${dir}: ${found.problem}`);
+  return found.night === "" ? dir : join(dir, found.night);
 }
 
 /** STRATA_FTP_ATTEMPTS / STRATA_FTP_BACKOFF_MS: retry policy overrides (tests, impatient operators). */
