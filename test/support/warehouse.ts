@@ -15,10 +15,14 @@ export const realV2 = join(realData, "vendor_v2_2022-02-26");
 export const realInternal = join(realData, "internal");
 export const hasRealData = existsSync(realV1);
 
+const tempDirs: string[] = [];
+// one listener for all of them (a listener each trips Node's MaxListenersExceededWarning)
+process.on("exit", () => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** A fresh temp folder, removed when the process exits. */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `strata-${prefix}-`));
-  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
 }
 
