@@ -109,7 +109,12 @@ async function main(argv: string[]): Promise<void> {
       const { readManifest } = await import("./warehouse/manifest.ts");
       const m = readManifest(warehouse);
       const deliveries = Object.fromEntries(Object.entries(m.sources).map(([id, s]) => [id, s.deliveries.map((d) => d.key)]));
-      process.stdout.write(`${JSON.stringify({ warehouse, version: m.version, publishedAt: m.publishedAt, deliveries, tables: Object.keys(m.tables) }, null, 2)}\n`);
+      // vendorNights and internalExtract: the fields this printed before sources were modules
+      const status = {
+        warehouse, version: m.version, publishedAt: m.publishedAt, deliveries,
+        vendorNights: deliveries.vendor ?? [], internalExtract: m.sources.internal?.deliveries.at(-1)?.loadedAt ?? null, tables: Object.keys(m.tables),
+      };
+      process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
       return;
     }
     case "build": {
