@@ -22,6 +22,16 @@ after(async () => {
   await server?.close();
 });
 
+test("the browser is the bundled Chromium unless STRATA_CHROMIUM names another", async () => {
+  const page = await browser.context.newPage();
+  const version = (await page.evaluate(() => navigator.userAgent)).match(/Chrome\/([\d.]+)/)?.[1];
+  await page.close();
+  const { source, path } = browser.chromium;
+  if (process.env.STRATA_CHROMIUM || process.env.CHROMIUM_PATH) assert.match(source, /^(STRATA_CHROMIUM|CHROMIUM_PATH)$/);
+  else if (process.platform === "linux" && process.arch === "x64") assert.match(source, /^bundled @sparticuz\/chromium /);
+  console.log(`chromium ${version}: ${source} (${path})`);
+});
+
 test("workbench runs a DuckDB query under a base path, fully offline", async () => {
   const watch = await watchContext(browser.context);
   const page = await browser.context.newPage();
