@@ -31,6 +31,11 @@ export default {
   style: "style.css",
   // The default footer links to observablehq.com; keep pages free of off-origin URLs.
   footer: "",
+  // Without an icon link every browser asks for /favicon.ico, which 404s (and under a base path
+  // like /strata/ is not even our site's). Framework treats a local path in head as a file of
+  // src/: it copies favicon.svg to _file/favicon.<hash>.svg and writes a relative href on each
+  // page, so it resolves under any base path and stays on the site's own origin.
+  head: '<link rel="icon" href="/favicon.svg" type="image/svg+xml">',
   // Framework's search is fully local (minisearch is bundled, the index is a file in
   // dist/_observablehq), so it stays on.
   search: true,

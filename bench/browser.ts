@@ -5,6 +5,8 @@
 //
 // Serves an existing build: STRATA_BENCH_DIST (default dist/; run `npm run build` first) at
 // STRATA_BENCH_BASE (default "/"; Framework's URLs are relative, so any base works).
+// The browser is the tests' (findChromium in test/browser/harness.ts: STRATA_CHROMIUM, else the
+// bundled @sparticuz/chromium on Linux x64, else /usr/bin/chromium); results name it.
 // Every page load uses a fresh Chromium profile (cold HTTP cache, no service worker); the
 // harness's server also sends `cache-control: no-store`. Bytes are response bodies as
 // served (uncompressed: the harness has no content-encoding) plus, for comparison with a
@@ -14,7 +16,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { DIST_DIR } from "../test/build-site.ts";
-import { launchChromium, serveDist, type StaticServer } from "../test/browser/harness.ts";
+import { findChromium, launchChromium, serveDist, type StaticServer } from "../test/browser/harness.ts";
 
 const RUNS = Number(process.env.STRATA_BENCH_RUNS ?? 3); // cold loads per page (median)
 const QUERY_RUNS = 10;
@@ -169,8 +171,10 @@ export async function runBrowserBench(): Promise<Record<string, number>> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const results = await runBrowserBench();
+  // Which Chromium (findChromium: STRATA_CHROMIUM, else the bundled @sparticuz/chromium, …).
+  const browser = (await findChromium()).source;
   const out = fileURLToPath(new URL("./results-browser.json", import.meta.url));
-  writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), runs: RUNS, queryRuns: QUERY_RUNS, query: QUERY, targets: TARGETS, results }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), browser, runs: RUNS, queryRuns: QUERY_RUNS, query: QUERY, targets: TARGETS, results }, null, 2)}\n`);
   for (const [key, value] of Object.entries(results)) {
     const target = TARGETS[key as keyof typeof TARGETS];
     const verdict = target === undefined ? "" : value <= target ? `  ≤ ${target} ✓` : `  > ${target} ✗`;

@@ -42,7 +42,7 @@ const ALLOWED: { file: RegExp; url: string; why: string }[] = [
 
 const LAZY_FRAMEWORK = /^(_npm|_observablehq\/stdlib)\//;
 const OFF_ORIGIN = /^\s*(?:https?:)?\/\/[\w-]/i;
-const URL_ATTRIBUTES = /\s(src|href|srcset|action|poster|data|formaction|content)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+const URL_ATTRIBUTES = /\s(src|(?:xlink:)?href|srcset|action|poster|data|formaction|content)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 
 interface Finding {
   file: string;
@@ -152,7 +152,8 @@ test("no file references an off-origin URL", () => {
   const check = (file: string, urls: string[]) => {
     for (const url of urls) if (OFF_ORIGIN.test(url) && !isAllowed(file, url)) findings.push({ file, what: url });
   };
-  for (const file of byExt(/\.html$/)) {
+  // SVG files (the site's icon, any image) can load images, fonts and stylesheets too.
+  for (const file of byExt(/\.(html|svg)$/)) {
     const html = read(file);
     const { scripts, styles } = inlineParts(html);
     const attributes = [...html.matchAll(URL_ATTRIBUTES)].flatMap((m) => {
@@ -212,6 +213,18 @@ test("no page or module of ours loads Framework's lazy, CDN-backed modules", () 
     .filter((f) => /["'(][^"'()]*(_npm|_observablehq\/stdlib)\//.test(read(f)));
   assert.deepEqual(users, []);
   assert.ok(!files.some((f) => f.startsWith("_npm/")), "dist/_npm/ exists: something was downloaded from jsDelivr");
+});
+
+test("every page links the site's icon, a file in dist (so no browser asks for /favicon.ico)", () => {
+  const findings: Finding[] = [];
+  for (const file of byExt(/\.html$/)) {
+    const links = [...read(file).matchAll(/<link\b[^>]*\brel="icon"[^>]*>/gi)].map((m) => m[0]);
+    const href = links.length === 1 ? /\shref="([^"]*)"/.exec(links[0]!)?.[1] : undefined;
+    if (!href) findings.push({ file, what: `${links.length} icon links` });
+    else if (!href.startsWith("./") && !href.startsWith("../")) findings.push({ file, what: `icon href not relative: ${href}` });
+    else if (!existsSync(join(dist, posix.join(dirname(file), href)))) findings.push({ file, what: `icon ${href} not in dist` });
+  }
+  assert.deepEqual(findings, []);
 });
 
 test("HTML URLs are relative or under the base path", () => {

@@ -25,8 +25,7 @@ const uses = (prefix: string) => (s: Step) => typeof s.uses === "string" && s.us
 const idx = {
   checkout: indexOf("checkout", uses("actions/checkout@")),
   setupNode: indexOf("setup-node", uses("actions/setup-node@")),
-  npmInstall: indexOf("npm install", runs(/^npm install\b/m)),
-  chromium: indexOf("chromium", runs(/apt-get install -y chromium/)),
+  npmCi: indexOf("npm ci", runs(/^npm ci\b/m)),
   restore: indexOf("state restore", (s) => /^restore\b/i.test(s.name ?? "") && /state/i.test(s.name ?? "")),
   ingest: indexOf("ingest vendor", runs(/npx strata ingest vendor /)),
   test: indexOf("npm test", runs(/^npm test\b/m)),
@@ -57,8 +56,9 @@ describe("nightly workflow", () => {
     const setup = steps[idx.setupNode]!;
     assert.equal(String(setup.with?.["node-version"]), "20");
     assert.equal(setup.with?.cache, "npm");
-    assert.ok(idx.checkout < idx.setupNode && idx.setupNode < idx.npmInstall && idx.npmInstall < idx.ingest);
-    assert.ok(idx.chromium < idx.test, "chromium must be installed before the tests");
+    assert.ok(idx.checkout < idx.setupNode && idx.setupNode < idx.npmCi && idx.npmCi < idx.ingest);
+    // The tests' Chromium comes with npm ci (@sparticuz/chromium), not from apt.
+    assert.ok(!steps.some(runs(/apt-get install\b[^\n]*\bchromium\b/)), "no apt chromium: npm ci brings the tests' browser");
   });
 
   test("restore -> ingest -> test -> build -> upload -> deploy -> save, in that order", () => {

@@ -22,6 +22,16 @@ after(async () => {
   await server?.close();
 });
 
+test("the browser is the bundled Chromium unless STRATA_CHROMIUM names another", async () => {
+  const page = await browser.context.newPage();
+  const version = (await page.evaluate(() => navigator.userAgent)).match(/Chrome\/([\d.]+)/)?.[1];
+  await page.close();
+  const { source, path } = browser.chromium;
+  if (process.env.STRATA_CHROMIUM || process.env.CHROMIUM_PATH) assert.match(source, /^(STRATA_CHROMIUM|CHROMIUM_PATH)$/);
+  else if (process.platform === "linux" && process.arch === "x64") assert.match(source, /^bundled @sparticuz\/chromium /);
+  console.log(`chromium ${version}: ${source} (${path})`);
+});
+
 test("workbench runs a DuckDB query under a base path, fully offline", async () => {
   const watch = await watchContext(browser.context);
   const page = await browser.context.newPage();
@@ -98,6 +108,46 @@ test("every page renders under the base path without errors", async () => {
       assert.ok(href.startsWith(server.url), `sidebar link outside base: ${href}`);
     }
   }
+  assert.deepEqual(watch.offOrigin, []);
+  assert.deepEqual(watch.errors, []);
+  await page.close();
+});
+
+test("every page declares its icon, served from under the base path; nothing 404s", async () => {
+  // Headless Chromium never fetches icons itself, so the test asks for what a desktop browser
+  // would: the icon the page declares, or, without one, /favicon.ico at the host's root (404).
+  const watch = await watchContext(browser.context);
+  const page = await browser.context.newPage();
+  const firstRequest = server.requests.length;
+  const icons = new Set<string>();
+  for (const path of ["", "workbench", "history", "quality"]) {
+    await page.goto(`${server.url}${path}`);
+    await page.locator("#observablehq-main h1").first().waitFor();
+    const declared = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLLinkElement>("link[rel~=icon]")].map((l) => ({ href: l.href, type: l.type })),
+    );
+    assert.equal(declared.length, 1, `/${path}: one <link rel=icon>, found ${JSON.stringify(declared)}`);
+    assert.ok(declared[0]!.href.startsWith(server.url), `/${path}: icon outside the base path: ${declared[0]!.href}`);
+    assert.equal(declared[0]!.type, "image/svg+xml");
+    icons.add(declared[0]!.href);
+  }
+  for (const href of icons) {
+    const icon = await page.evaluate(async (href) => {
+      const response = await fetch(href);
+      const img = new Image();
+      img.src = href;
+      await img.decode();
+      return { status: response.status, type: response.headers.get("content-type"), width: img.naturalWidth };
+    }, href);
+    assert.equal(icon.status, 200, href);
+    assert.equal(icon.type, "image/svg+xml", href);
+    assert.ok(icon.width > 0, `${href} does not render as an image`);
+  }
+  const served = server.requests.slice(firstRequest);
+  const iconPath = new URL([...icons][0]!).pathname;
+  assert.ok(served.some((r) => r.path === iconPath && r.status === 200), `${iconPath} served (200)`);
+  assert.deepEqual(served.filter((r) => r.status >= 400), [], "requests the site answered with an error");
+  assert.ok(!served.some((r) => r.path.endsWith("/favicon.ico")), "no request for favicon.ico");
   assert.deepEqual(watch.offOrigin, []);
   assert.deepEqual(watch.errors, []);
   await page.close();
