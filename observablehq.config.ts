@@ -3,6 +3,7 @@
 // test/offline-build.test.ts and the notes in src/components/duckdb.js).
 
 import { blockNetwork, seedNpmVersionCache } from "./site/offline.ts";
+import { sidebarPages } from "./site/pages.ts";
 
 // Framework's telemetry POSTs to events.observablehq.com during build. The config is
 // evaluated before the first Telemetry.record(), so setting the env var here is enough.
@@ -19,12 +20,9 @@ export default {
   // GitHub Pages serves the site under /<repo>/; Framework mostly emits relative URLs,
   // but base is still used for absolute links (404 page, etc).
   base: base.endsWith("/") ? base : `${base}/`,
-  pages: [
-    {name: "Report", path: "/index"},
-    {name: "Workbench", path: "/workbench"},
-    {name: "History", path: "/history"},
-    {name: "Data quality", path: "/quality"}
-  ],
+  // A section per domain (its pages), then the cross-domain pages: site/pages.ts. The landing
+  // page (/index) is the sidebar's title link; the pager calls it by the same title.
+  pages: sidebarPages(),
   // The default is a Google Fonts stylesheet (Source Serif 4) plus a preconnect to
   // fonts.gstatic.com; style.css uses system font stacks instead.
   globalStylesheets: [],

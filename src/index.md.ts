@@ -1,84 +1,90 @@
-// Page loader for the report (/index): the page's markdown is src/report.md.tmpl with the six
-// headline figures and the data's freshness written in as static HTML, so they show on first
-// paint — before any script, DuckDB or chart code runs. The charts and the per-question
-// sections below them are ordinary Framework cells over data/answers.json and data/report.json.
-// The numbers come from the same computeAnswers() as `strata answers` and data/answers.json.
-import { readFileSync } from "node:fs";
+// Page loader for the landing page (/): every domain of the source registry, each with its
+// headline figures (when it has any) and the freshness of each of its sources, all written into
+// the page as static HTML at build time, so they show on first paint — the page runs no code of
+// its own. The figures are the same cards as the domain's report (site/render.ts); a domain
+// appears here as soon as a source of it is registered (data-loaders/sources/index.ts), and
+// shows its sources' freshness until it has figures (`headlines` below).
 import { ensureWarehouse } from "../data-loaders/pipeline.ts";
 import { freshness } from "../data-loaders/publish/site-data.ts";
 import { computeAnswers } from "../data-loaders/questions/answers.ts";
-import {
-  anchorOf,
-  baseName,
-  formatBytes,
-  formatInstant,
-  formatNumber,
-  presentation,
-  sentence,
-} from "./components/presentation.js";
+import { sources } from "../data-loaders/sources/index.ts";
+import { crossDomainPages, domainPages, type SitePage } from "../site/pages.ts";
+import { esc, type Figure, formatInstant, headlineGrid } from "../site/render.ts";
 
-/** HTML-escaped text, with "$" as an entity so Framework never reads "${" as an interpolation. */
-const esc = (value: unknown) =>
-  String(value ?? "").replace(/[&<>"'$]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Each domain's headline figures, by domain id, and the page whose "#how-…" sections explain them. */
+const headlines: Record<string, { page: string; figures: (warehouse: string) => Promise<Figure[]> }> = {
+  streaming: { page: "/streaming/report", figures: async (warehouse) => (await computeAnswers(warehouse)).questions },
+};
 
-type Question = { id: string; title: string; value: number | null; definition: string };
+type SourceFreshness = ReturnType<typeof freshness>["sources"][number];
 
-function headline(q: Question): string {
-  const p = presentation(q);
-  const unit = p.unit ? `<span class="headline-unit">${p.unit === "%" ? "%" : ` ${esc(p.unit)}`}</span>` : "";
-  // One line per card: a blank line would end Framework's (CommonMark) HTML block.
-  return [
-    `<div class="card headline" data-answer="${esc(q.id)}" data-value="${esc(String(q.value))}">`,
-    `<h2>${esc(p.label)}</h2>`,
-    `<p class="headline-figure"><span class="headline-value">${esc(formatNumber(q.value, p.digits))}</span>${unit}</p>`,
-    `<p class="headline-definition">${esc(sentence(q.definition))}</p>`,
-    `<a class="headline-link" href="#${esc(anchorOf(q))}">How we computed it ↓</a>`,
-    `</div>`,
-  ].join("");
-}
+const link = (p: SitePage) => `<a href=".${esc(p.path)}">${esc(p.name)}</a>`;
+const deliveries = (n: number) => (n === 1 ? "1 delivery" : `${n} deliveries`);
 
-function freshnessHtml(f: ReturnType<typeof freshness>): string {
-  const vendor = [
-    f.vendorNight ? `night of ${esc(f.vendorNight)}` : "no vendor night loaded",
-    f.vendorNightMergedAt ? `, merged ${esc(formatInstant(f.vendorNightMergedAt))}` : "",
-    f.vendorNightSource ? ` <span class="muted">(from ${esc(baseName(f.vendorNightSource))})</span>` : "",
-    f.vendorNights.length > 1
-      ? ` <span class="muted">· ${f.vendorNights.length} nights merged since ${esc(f.vendorNights[0])}</span>`
-      : "",
-  ].join("");
-  const files = f.internalExtractFiles
-    .map((x) => `${esc(x.name)} (${esc(formatBytes(x.bytes))}, sha256 ${esc(x.sha256.slice(0, 10))}…)`)
-    .join(", ");
-  const internal = f.internalExtractLoadedAt
-    ? `loaded ${esc(formatInstant(f.internalExtractLoadedAt))}${files ? ` <span class="muted">· ${files}</span>` : ""}`
-    : "not loaded";
-  return [
-    `<div class="card freshness" id="freshness"><h2>Data as of</h2><dl class="freshness-list">`,
-    `<dt>Vendor catalogue</dt><dd data-freshness="vendor-night" data-night="${esc(f.vendorNight ?? "")}">${vendor}</dd>`,
-    `<dt>Internal extract</dt><dd data-freshness="internal-extract">${internal}</dd>`,
-    `<dt>Warehouse</dt><dd>version ${esc(f.warehouseVersion)}, published ${esc(formatInstant(f.publishedAt))}</dd>`,
-    `</dl></div>`,
-  ].join("");
-}
-
-/** A static section per question (so "#how-…" links resolve on load); the browser fills in the details. */
-function questionSectionHtml(q: Question): string {
-  return [
-    `<section class="question" id="${esc(anchorOf(q))}" data-question="${esc(q.id)}">`,
-    `<h3>${esc(q.title)}</h3>`,
-    `\${questionDetails(answers.questions.find((d) => d.id === ${JSON.stringify(q.id)}))}`,
-    `</section>`,
-  ].join("");
+/** One line per source: its last delivery (the key, for dated sources the delivery's date) and when it was loaded. */
+function sourceLine(s: SourceFreshness): string {
+  const dated = sources.find((x) => x.id === s.id)?.dated ?? false;
+  const attrs = `data-source="${esc(s.id)}" data-last-key="${esc(s.lastKey ?? "")}" data-last-loaded-at="${esc(s.lastLoadedAt ?? "")}"`;
+  const what = !s.lastKey
+    ? `<span class="muted">no delivery loaded yet</span>`
+    : [
+        dated ? `delivery of <strong>${esc(s.lastKey)}</strong>, loaded ` : `loaded `,
+        dated ? esc(formatInstant(s.lastLoadedAt)) : `<strong>${esc(formatInstant(s.lastLoadedAt))}</strong>`,
+        ` <span class="muted">· ${deliveries(s.deliveries)}`,
+        dated ? "" : ` · last <code>${esc(s.lastKey)}</code>`,
+        `</span>`,
+      ].join("");
+  return `<dt>${esc(s.title)}</dt><dd ${attrs}>${what}</dd>`;
 }
 
 const warehouse = await ensureWarehouse();
-const answers = await computeAnswers(warehouse);
-const template = readFileSync(new URL("./report.md.tmpl", import.meta.url), "utf8");
-const page = template
-  .replace("<!-- headline-figures -->", `<div id="answers" class="grid grid-cols-3 headline-grid">${answers.questions.map(headline).join("")}</div>`)
-  .replace("<!-- freshness -->", freshnessHtml(freshness(warehouse)))
-  .replace("<!-- question-sections -->", answers.questions.map(questionSectionHtml).join("\n"));
-for (const placeholder of ["headline-figures", "freshness", "question-sections"]) {
-  if (!template.includes(`<!-- ${placeholder} -->`)) throw new Error(`report.md.tmpl lost its <!-- ${placeholder} --> placeholder`);
+const f = freshness(warehouse);
+const domainList = [...new Map(sources.map((s) => [s.domain.id, s.domain])).values()];
+
+const sections: string[] = [];
+for (const domain of domainList) {
+  const pages = domainPages[domain.id] ?? [];
+  const headline = headlines[domain.id];
+  const figures = headline ? await headline.figures(warehouse) : [];
+  const lines = f.sources.filter((s) => s.domain === domain.id);
+  sections.push(
+    [
+      `<section class="domain" id="${esc(domain.id)}" data-domain="${esc(domain.id)}">`,
+      `<div class="domain-head"><h2>${esc(domain.title)}</h2>`,
+      pages.length ? `<nav class="domain-pages">${pages.map(link).join(`<span class="muted"> · </span>`)}</nav>` : "",
+      `</div>`,
+      figures.length ? headlineGrid(figures, { base: `.${headline.page}` }) : "",
+      `<div class="card freshness domain-sources" data-freshness="sources"><h3>${lines.length === 1 ? "Source" : "Sources"}: last delivery</h3><dl class="freshness-list">`,
+      lines.map(sourceLine).join(""),
+      `</dl></div>`,
+      `</section>`,
+    ].join(""),
+  );
 }
-process.stdout.write(page);
+
+const across = [
+  `<section class="domain" id="across-domains" data-domain="">`,
+  `<div class="domain-head"><h2>Across domains</h2></div>`,
+  `<ul class="page-list">`,
+  crossDomainPages.map((p) => `<li>${link(p)}${p.description ? ` <span class="muted">— ${esc(p.description)}</span>` : ""}</li>`).join(""),
+  `</ul>`,
+  `</section>`,
+].join("");
+
+// Bookmarks of the report's sections from when it was the home page ("/#how-q1_…") follow it.
+const head = `<script>if (/^#(how|chart)-/.test(location.hash)) location.replace("./streaming/report" + location.hash);</script>`;
+
+process.stdout.write(`---
+title: Strata
+toc: false
+head: ${JSON.stringify(head)}
+---
+
+<h1 id="top">Strata</h1>
+
+<p class="lede">Every domain's headline figures, and when each of its sources last delivered. Built from warehouse version ${esc(f.warehouseVersion)}, published ${esc(formatInstant(f.publishedAt))}.</p>
+
+${sections.join("\n\n")}
+
+${across}
+`);

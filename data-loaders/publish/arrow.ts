@@ -40,11 +40,12 @@ export async function queryArrow(db: Db, sql: string): Promise<Table> {
   const reader = await db.read(sql);
   const names = reader.columnNames();
   const types = reader.columnTypes();
+  // an empty result has no chunks, hence no columns: each is then an empty vector of its type
   const columns = reader.getColumns();
   const vectors: Record<string, ReturnType<typeof vectorFromArray>> = {};
   names.forEach((name, i) => {
     const { type, convert } = arrowTypeOf(types[i].typeId);
-    vectors[name] = vectorFromArray(columns[i].map(convert), type as never);
+    vectors[name] = vectorFromArray((columns[i] ?? []).map(convert), type as never);
   });
   return makeTable(vectors as never) as unknown as Table;
 }

@@ -1,8 +1,8 @@
-// How each question's number reads as a headline figure. Shared by the report page's loader
-// (src/index.md.ts, which renders the figures into static HTML at build time) and the browser
-// (src/components/report.js). Keyed by question number (the id's "qN_" prefix), so renaming a
-// .sql file keeps its presentation. `units` names the unit of the variants that are not in the
-// primary's unit (the sensitivity table shows no difference for those).
+// How each question's number reads as a headline figure. Shared by the page loaders that render
+// the figures into static HTML at build time (site/render.ts, for the streaming report and the
+// landing page) and the browser (src/components/report.js). Keyed by question number (the id's
+// "qN_" prefix), so renaming a .sql file keeps its presentation. `units` names the unit of the
+// variants that are not in the primary's unit (the sensitivity table shows no difference for those).
 const PRESENTATION = {
   1: {label: "Streamed movies based on books", unit: "%", digits: 2},
   2: {label: "Users hit by the Dec 25 outage while watching Unforgiven", unit: "users", digits: 0, units: {sessions: "sessions"}},

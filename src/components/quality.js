@@ -1,38 +1,45 @@
 // The data quality page's pieces, over data/quality.json: the load log (one row per load and
-// file), the quarantined records and the freshness of the warehouse.
+// file), the quarantined records, the records accepted with a warning and the freshness of each
+// source.
 import * as Plot from "@observablehq/plot";
-import {baseName, formatBytes, formatInstant, formatInt, formatNumber, h, table} from "./dom.js";
+import {formatBytes, formatInstant, formatInt, formatNumber, h, table} from "./dom.js";
 
-/** "vendor/2022-03-01" → "2022-03-01"; internal loads by their load time. */
-export const loadLabel = (l) => (l.source === "vendor" ? l.data_date : `internal ${l.loaded_at.slice(0, 10)}`);
+/** A load by its delivery's date ("2022-03-01"), or by its source and load day when it has none ("internal 2026-11-22"). */
+export const loadLabel = (l) => l.data_date ?? `${l.source} ${l.loaded_at.slice(0, 10)}`;
 
-export function summary(loads, quarantine) {
-  const sum = (k) => loads.reduce((s, l) => s + (l[k] ?? 0), 0);
-  const vendorNights = new Set(loads.filter((l) => l.source === "vendor").map((l) => l.data_date)).size;
+const plural = (n, noun) => `${formatInt(n)} ${noun}${n === 1 ? "" : "s"}`;
+const sumOf = (rows, k) => rows.reduce((s, r) => s + (r[k] ?? 0), 0);
+
+export function summary(loads, quarantine, warnings) {
+  const sum = (k) => sumOf(loads, k);
+  const loadIds = new Map();
+  for (const l of loads) loadIds.set(l.load_id, l.source);
+  const perSource = new Map();
+  for (const source of loadIds.values()) perSource.set(source, (perSource.get(source) ?? 0) + 1);
   const cards = [
-    ["loads", "Loads", formatInt(new Set(loads.map((l) => l.load_id)).size), `${vendorNights} vendor nights + internal extracts`],
+    ["loads", "Loads", formatInt(loadIds.size), [...perSource].map(([source, n]) => `${source} ${n}`).join(" · ") || "none yet"],
     ["records-in", "Records received", formatInt(sum("records_in")), `${loads.length} files`],
     ["accepted", "Accepted", formatInt(sum("accepted")), `${formatNumber((100 * sum("accepted")) / Math.max(1, sum("records_in")), 2)} % of received`],
-    ["quarantined", "Quarantined", formatInt(sum("quarantined")), `${new Set(quarantine.map((q) => q.reason)).size} distinct reasons`]
+    ["warned", "Accepted with a warning", formatInt(sum("warned")), `${plural(new Set(warnings.map((w) => w.warning)).size, "distinct warning")}; loaded as they are`],
+    ["quarantined", "Quarantined", formatInt(sum("quarantined")), plural(new Set(quarantine.map((q) => q.reason)).size, "distinct reason")],
+    ["kept", "Kept", formatInt(sum("kept")), "quarantined, yet present: the open version stays, not deleted"]
   ];
-  return h("div", {class: "grid grid-cols-4"}, cards.map(([id, label, value, note]) =>
+  return h("div", {class: "grid grid-cols-3 quality-summary"}, cards.map(([id, label, value, note]) =>
     h("div", {class: "card", dataset: {summary: id}},
       h("h2", {}, label), h("p", {class: "headline-figure"}, h("span", {class: "headline-value"}, value)), h("p", {class: "muted small"}, note))));
 }
 
+/** Each source's last delivery (as on the landing page), and the warehouse version. */
 export function freshnessCard(f) {
   return h("div", {class: "card freshness", id: "freshness"},
     h("h2", {}, "Freshness"),
     h("dl", {class: "freshness-list"},
-      h("dt", {}, "Last vendor night"),
-      h("dd", {dataset: {freshness: "vendor-night"}}, f.vendorNight ?? "none",
-        f.vendorNightMergedAt ? `, merged ${formatInstant(f.vendorNightMergedAt)}` : "",
-        f.vendorNightSource ? h("span", {class: "muted"}, ` (from ${baseName(f.vendorNightSource)})`) : ""),
-      h("dt", {}, "Vendor nights"),
-      h("dd", {}, f.vendorNights.join(", ") || "none"),
-      h("dt", {}, "Internal extract"),
-      h("dd", {dataset: {freshness: "internal-extract"}}, f.internalExtractLoadedAt ? `loaded ${formatInstant(f.internalExtractLoadedAt)}` : "not loaded",
-        f.internalExtractFiles.length ? h("span", {class: "muted"}, ` · ${f.internalExtractFiles.map((x) => `${x.name} (${formatBytes(x.bytes)})`).join(", ")}`) : ""),
+      f.sources.map((s) => [
+        h("dt", {}, s.title),
+        h("dd", {dataset: {source: s.id, lastKey: s.lastKey ?? ""}},
+          s.lastKey ? `last delivery ${s.lastKey}, loaded ${formatInstant(s.lastLoadedAt)}` : "no delivery loaded yet",
+          h("span", {class: "muted"}, ` · ${s.deliveries === 1 ? "1 delivery" : `${s.deliveries} deliveries`}`))
+      ]),
       h("dt", {}, "Warehouse"),
       h("dd", {}, `version ${f.warehouseVersion}, published ${formatInstant(f.publishedAt)}`)));
 }
@@ -86,23 +93,40 @@ export function loadsTable(loads) {
     {key: "format", label: "format"},
     {key: "file", label: "file"},
     {key: "bytes", label: "size", align: "right", format: formatBytes},
-    ...["records_in", "accepted", "quarantined", "inserted", "updated", "deleted", "reappeared", "unchanged"]
+    ...["records_in", "accepted", "warned", "quarantined", "kept", "inserted", "updated", "deleted", "reappeared", "unchanged"]
       .map((key) => ({key, label: key.replace("_", " "), align: "right", format: formatInt,
-        className: key === "quarantined" ? (v) => (v > 0 ? "bad-count" : null) : undefined})),
+        className: key === "quarantined" ? (v) => (v > 0 ? "bad-count" : null) : key === "warned" ? (v) => (v > 0 ? "warn-count" : null) : undefined})),
     {key: "loaded_at", label: "loaded", format: formatInstant},
     {key: "sha256", label: "sha256", format: (v) => h("code", {title: v}, v.slice(0, 12))}
   ], {className: "loads-table", rowAttrs: (r) => ({dataset: {load: r.load_id, entity: r.entity}})});
 }
 
-export function reasonsTable(quarantine) {
+/** Records per entity and `key` (the reason, or the warning), most frequent first. */
+function countBy(records, key) {
   const counts = new Map();
-  for (const q of quarantine) {
-    const key = `${q.entity}\u0000${q.reason}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const r of records) {
+    const k = `${r.entity}\u0000${r[key]}`;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
   }
-  const rows = [...counts].map(([k, n]) => ({entity: k.split("\u0000")[0], reason: k.split("\u0000")[1], n})).sort((a, b) => b.n - a.n);
-  return table(rows, [{key: "entity", label: "entity"}, {key: "reason", label: "reason"}, {key: "n", label: "records", align: "right", format: formatInt}], {className: "reasons-table"});
+  return [...counts].map(([k, n]) => ({entity: k.split("\u0000")[0], [key]: k.split("\u0000")[1], n})).sort((a, b) => b.n - a.n);
 }
+
+export function reasonsTable(quarantine) {
+  if (!quarantine.length) return h("p", {class: "muted"}, "No record was quarantined.");
+  return table(countBy(quarantine, "reason"), [{key: "entity", label: "entity"}, {key: "reason", label: "reason", className: () => "prose"}, {key: "n", label: "records", align: "right", format: formatInt}], {className: "reasons-table"});
+}
+
+export function warningRulesTable(warnings) {
+  if (!warnings.length) return h("p", {class: "muted"}, "No accepted record broke a warning rule.");
+  return table(countBy(warnings, "warning"), [{key: "entity", label: "entity"}, {key: "warning", label: "warning", className: () => "prose"}, {key: "n", label: "records", align: "right", format: formatInt}], {className: "warning-rules-table", limit: 50});
+}
+
+/** The count of a set of records, as a card's heading figure. */
+export const countCard = (id, label, records, note) =>
+  h("div", {class: "card", id, dataset: {count: String(records.length)}},
+    h("h2", {}, label),
+    h("p", {class: "headline-figure"}, h("span", {class: "headline-value"}, formatInt(records.length)), h("span", {class: "headline-unit"}, records.length === 1 ? " record" : " records")),
+    h("p", {class: "muted small"}, note));
 
 export function quarantineTable(quarantine) {
   if (!quarantine.length) return h("p", {}, "No record was quarantined.");
@@ -114,4 +138,16 @@ export function quarantineTable(quarantine) {
     {key: "reason", label: "reason", className: () => "prose"},
     {key: "record", label: "record as received", className: () => "record"}
   ], {className: "quarantine-table", limit: 500, rowAttrs: (r) => ({dataset: {load: r.load_id, entity: r.entity}})});
+}
+
+export function warningsTable(warnings) {
+  if (!warnings.length) return h("p", {}, "No record was accepted with a warning.");
+  return table(warnings, [
+    {key: "load_id", label: "load"},
+    {key: "entity", label: "entity"},
+    {key: "file", label: "file"},
+    {key: "record_index", label: "record #", align: "right"},
+    {key: "warning", label: "warning", className: () => "prose"},
+    {key: "record", label: "record as received", className: () => "record"}
+  ], {className: "warnings-table", limit: 500, rowAttrs: (r) => ({dataset: {load: r.load_id, entity: r.entity}})});
 }

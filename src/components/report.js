@@ -1,12 +1,13 @@
-// The report's per-question "how we computed it" sections, from data/answers.json. (The
-// headline figures and freshness are static HTML: src/index.md.ts renders them at build time.)
+// The streaming report's per-question "how we computed it" sections, from data/answers.json.
+// (The headline figures and freshness are static HTML: src/streaming/report.md.ts renders them
+// at build time.)
 import {formatNumber, h, table} from "./dom.js";
 import {presentation} from "./presentation.js";
 import {sqlBlock} from "./sql-highlight.js";
 
 /**
  * One question's details: the primary result, the alternative definitions side by side and
- * the SQL. The <section> with the anchor and the title is static HTML (src/index.md.ts).
+ * the SQL. The <section> with the anchor and the title is static HTML (src/streaming/report.md.ts).
  */
 export function questionDetails(q) {
   const p = presentation(q);

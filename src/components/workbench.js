@@ -7,9 +7,12 @@
 // [data-runs=<finished runs>] with
 // [data-run], [data-cancel], [data-move-up], [data-move-down], [data-remove],
 // [data-error], [data-row-count], [data-elapsed][data-ms], [data-result] (a table),
-// [data-export-csv], [data-export-parquet]. <html data-workbench-ready> holds the ms
-// from navigation start at which DuckDB had every table loaded. window.strataWorkbench
-// exposes the cells' SQL and results as JSON-safe values.
+// [data-export-csv], [data-export-parquet]. The schema browser has a
+// [data-schema-domain=<id>] section per domain (its title in an <h3>) holding a
+// [data-schema-table=<name>] item per table, with [data-schema-rows] and
+// [data-schema-description]. <html data-workbench-ready> holds the ms from navigation
+// start at which DuckDB had every table loaded. window.strataWorkbench exposes the
+// cells' SQL and results as JSON-safe values.
 import {openDuckDB, query} from "./duckdb.js";
 import {progress, startEngine} from "./engine.js";
 import {decodeNotebook, encodeNotebook, loadStoredNotebook, storeNotebook} from "./notebook-state.js";
@@ -34,10 +37,10 @@ const sqlIdentifier = (name) => (isPlainIdentifier(name) ? name : `"${name.repla
 /**
  * @param {HTMLElement} root
  * @param {{questions: {id: string, number: number, title: string, sql: string}[],
- *          schema: {table: string, rows: number, columns: {name: string, type: string}[]}[],
- *          tableUrls: Record<string, string>}} options
+ *          schema: {table: string, domain: string, description: string, rows: number, columns: {name: string, type: string}[]}[],
+ *          tableUrls: Record<string, string>, domains?: {id: string, title: string}[]}} options
  */
-export function mountWorkbench(root, {questions, schema, tableUrls}) {
+export function mountWorkbench(root, {questions, schema, tableUrls, domains = []}) {
   const defaults = questions.map((q) => q.sql.trim());
   const titleBySql = new Map(questions.map((q) => [q.sql.trim(), `Q${q.number}. ${q.title}`]));
   const completionSchema = Object.fromEntries(schema.map((t) => [t.table, t.columns.map((c) => c.name)]));
@@ -56,7 +59,7 @@ export function mountWorkbench(root, {questions, schema, tableUrls}) {
   const toolbar = h("div", {className: "wb-toolbar"}, status, h("span", {className: "wb-spacer"}), runAllButton, addButton, linkButton, resetButton);
   const cellList = h("div", {className: "wb-cells", "data-cells": ""});
   const addBottom = button("+ Add cell", {className: "wb-add-bottom", "data-add-cell-bottom": ""});
-  const schemaPanel = renderSchema(schema);
+  const schemaPanel = renderSchema(schema, domains);
   root.replaceChildren(
     h("div", {className: "wb-layout"}, schemaPanel, h("div", {className: "wb-main"}, toolbar, cellList, addBottom))
   );
@@ -394,9 +397,14 @@ export function mountWorkbench(root, {questions, schema, tableUrls}) {
   return api;
 }
 
-function renderSchema(schema) {
-  const list = h("ul", {className: "wb-schema-tables"});
-  for (const table of schema) {
+/** The schema browser: every published table, grouped by domain (in `domains` order), with its description, row count and columns. */
+function renderSchema(schema, domains = []) {
+  const titles = new Map(domains.map((d) => [d.id, d.title]));
+  const order = [...new Set([...domains.map((d) => d.id), ...schema.map((t) => t.domain)])];
+  const groups = order
+    .map((id) => ({id, title: titles.get(id) ?? id ?? "Other tables", tables: schema.filter((t) => t.domain === id)}))
+    .filter((g) => g.tables.length);
+  const tableItem = (table) => {
     const columns = h(
       "ul",
       {className: "wb-schema-columns"},
@@ -409,29 +417,35 @@ function renderSchema(schema) {
         )
       )
     );
-    list.append(
+    return h(
+      "li",
+      {"data-schema-table": table.table},
       h(
-        "li",
-        {"data-schema-table": table.table},
+        "details",
+        {open: table.table === "streams"},
         h(
-          "details",
-          {open: table.table === "streams"},
-          h(
-            "summary",
-            {},
-            button(table.table, {className: "wb-ident wb-table-name", "data-insert": sqlIdentifier(table.table), title: `Insert ${table.table}`}),
-            h("span", {className: "wb-rows", "data-schema-rows": String(table.rows)}, `${table.rows.toLocaleString("en-US")} rows`)
-          ),
-          columns
-        )
+          "summary",
+          {},
+          button(table.table, {className: "wb-ident wb-table-name", "data-insert": sqlIdentifier(table.table), title: `Insert ${table.table}`}),
+          h("span", {className: "wb-rows", "data-schema-rows": String(table.rows)}, `${table.rows.toLocaleString("en-US")} rows`),
+          table.description ? h("span", {className: "wb-table-desc", "data-schema-description": ""}, table.description) : null
+        ),
+        columns
       )
     );
-  }
+  };
   return h(
     "aside",
     {className: "wb-schema", "data-schema": "", "aria-label": "Tables"},
     h("h2", {}, "Tables"),
     h("p", {className: "wb-hint"}, "Click a name to insert it at the cursor."),
-    list
+    ...groups.map((g) =>
+      h(
+        "section",
+        {className: "wb-schema-domain", "data-schema-domain": g.id ?? ""},
+        h("h3", {}, g.title),
+        h("ul", {className: "wb-schema-tables"}, ...g.tables.map(tableItem))
+      )
+    )
   );
 }

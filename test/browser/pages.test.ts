@@ -1,12 +1,18 @@
-// End to end over the built site: the report, history and data quality pages, served under a
-// base path like GitHub Pages, in headless Chromium. One `strata build` for the whole file.
+// End to end over the built site: the landing page, the streaming app's report and history, and
+// the data quality page, served under a base path like GitHub Pages, in headless Chromium. One
+// `strata build` for the whole file.
 //
-// - Report: the six headline figures (data-value) equal `strata answers --json` over the same
-//   warehouse; they are in the HTML itself (first figure well under 0.5 s); the page loads no
-//   DuckDB, no Arrow table, and stays under 2 MB.
-// - History: the "as of" table for a chosen night has exactly the rows SQL finds as of that
-//   night; a record's versions are listed; each vendor load's changes are tabled.
-// - Quality: one row per load and file, and every quarantined record.
+// - Landing (/): a section per domain of the source registry; the streaming app's six headline
+//   figures and a freshness line per source (its last delivery's key) are in the HTML itself.
+// - Sidebar: a section per domain with pages (site/pages.ts), titled by the domain; the pager
+//   calls every page by its sidebar name; the old /history address forwards.
+// - Report (/streaming/report): the six headline figures (data-value) equal `strata answers
+//   --json` over the same warehouse; they are in the HTML itself (first figure well under
+//   0.5 s); the page loads no DuckDB, no Arrow table, and stays under 2 MB.
+// - History (/streaming/history): the "as of" table for a chosen night has exactly the rows SQL
+//   finds as of that night; a record's versions are listed; each vendor load's changes are tabled.
+// - Quality: one row per load and file (with warned and kept), every quarantined record and
+//   every record accepted with a warning.
 // - Every page: no console errors, no request to another origin; screenshots at laptop and
 //   phone width in test-artifacts/.
 import assert from "node:assert/strict";
@@ -17,14 +23,18 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
 import { openWarehouse } from "../../data-loaders/warehouse/open.ts";
-import { readManifest } from "../../data-loaders/warehouse/manifest.ts";
+import { deliveriesOf, readManifest } from "../../data-loaders/warehouse/manifest.ts";
 import { mergedNights } from "../../data-loaders/sources/catalogue/ingest.ts";
+import { sources } from "../../data-loaders/sources/index.ts";
+import { crossDomainPages, domainPages } from "../../site/pages.ts";
 import { buildSite, PROJECT_DIR } from "../build-site.ts";
 import { launchChromium, serveDist, watchContext, type Browser, type PageWatch, type StaticServer } from "./harness.ts";
 
 const BASE = "/strata/";
 const VIEWPORTS = { laptop: { width: 1366, height: 768 }, phone: { width: 390, height: 844 } } as const;
 const ARTIFACTS = join(PROJECT_DIR, "test-artifacts");
+const REPORT = "streaming/report";
+const HISTORY = "streaming/history";
 
 let server: StaticServer;
 let browser: Browser;
@@ -80,23 +90,122 @@ async function screenshots(path: string, name: string, ready: (page: Page) => Pr
   }
 }
 
-test("report: the six figures equal `strata answers --json`, straight from the HTML", async () => {
+/** What `strata answers --json` prints over the test's warehouse: question id → primary value. */
+function cliAnswers(): Record<string, number | null> {
   const cli = spawnSync(process.execPath, [join(PROJECT_DIR, "bin/strata.js"), "answers", "--json", "--warehouse", warehouse], {
     cwd: PROJECT_DIR,
     encoding: "utf8",
   });
   assert.equal(cli.status, 0, cli.stderr);
-  const expected: Record<string, number | null> = JSON.parse(cli.stdout);
-  assert.equal(Object.keys(expected).length, 6);
+  const answers: Record<string, number | null> = JSON.parse(cli.stdout);
+  assert.equal(Object.keys(answers).length, 6);
+  return answers;
+}
 
-  // The figures are static HTML: they must be in the document before any script runs.
+/** The figures (data-answer → data-value) in a piece of HTML. */
+const figuresIn = (html: string) =>
+  Object.fromEntries([...html.matchAll(/data-answer="([^"]+)" data-value="([^"]*)"/g)].map(([, id, v]) => [id, v === "null" ? null : Number(v)]));
+
+/** One domain's section of the landing page's HTML. */
+function domainSection(html: string, domain: string): string {
+  const start = html.indexOf(`<section class="domain" id="${domain}" data-domain="${domain}">`);
+  assert.ok(start >= 0, `the landing page has a section for ${domain}`);
+  return html.slice(start, html.indexOf("</section>", start));
+}
+
+test("landing: a section per domain; the streaming app's six figures and a freshness line per source, straight from the HTML", async () => {
+  const expected = cliAnswers();
+  // Static HTML: in the document before any script runs.
   const html = await (await fetch(server.url)).text();
-  const inHtml = Object.fromEntries(
-    [...html.matchAll(/data-answer="([^"]+)" data-value="([^"]*)"/g)].map(([, id, v]) => [id, v === "null" ? null : Number(v)]),
-  );
-  assert.deepEqual(inHtml, expected, "the figures are in the served HTML");
+  const domains = [...new Set(sources.map((s) => s.domain.id))];
+  assert.deepEqual([...html.matchAll(/<section class="domain" id="[^"]*" data-domain="([^"]+)"/g)].map((m) => m[1]), domains, "a section per domain, in the registry's order");
+  const streaming = domainSection(html, "streaming");
+  assert.deepEqual(figuresIn(streaming), expected, "the streaming app's six figures");
+  for (const id of Object.keys(expected)) assert.ok(streaming.includes(`href="./streaming/report#how-${id}"`), `${id} links to the report's section`);
+  const manifest = readManifest(warehouse);
+  for (const source of sources) {
+    const lines = [...domainSection(html, source.domain.id).matchAll(new RegExp(`<dd data-source="${source.id}" data-last-key="([^"]*)" data-last-loaded-at="([^"]*)">([^]*?)</dd>`, "g"))];
+    assert.equal(lines.length, 1, `one freshness line for ${source.id}, under its domain`);
+    const last = deliveriesOf(manifest, source.id).at(-1);
+    assert.ok(last, `${source.id} has a delivery in the test warehouse`);
+    assert.equal(lines[0][1], last.key, `${source.id}: last delivery`);
+    assert.equal(lines[0][2], last.loadedAt, `${source.id}: loaded at`);
+    assert.ok(lines[0][3].includes(last.loadedAt.slice(0, 10)), `${source.id}: the line shows when`);
+  }
 
+  // In the browser: the same figures, no errors, nothing heavy loaded.
+  server.requests.length = 0;
   const { page, watch } = await openPage("");
+  await page.waitForLoadState("networkidle");
+  const figures = await page.locator('[data-domain="streaming"] [data-answer]').evaluateAll((els) =>
+    els.map((el) => [(el as HTMLElement).dataset.answer!, (el as HTMLElement).dataset.value!]),
+  );
+  assert.deepEqual(Object.fromEntries(figures.map(([id, v]) => [id, v === "null" ? null : Number(v)])), expected);
+  const paths = server.requests.map((r) => r.path);
+  assert.deepEqual(paths.filter((p) => /duckdb|\.wasm|\.arrow|\/tables\/|\.json$/.test(p)), [], "no DuckDB, table or data files");
+  assert.ok(server.totalBytes() <= 1e6, `landing page transferred ${server.totalBytes()} bytes`);
+  assertClean(watch);
+  await page.close();
+});
+
+test("sidebar: a section per domain with its pages, then the cross-domain pages; the pager uses the sidebar's names", async () => {
+  const { page, watch } = await openPage("");
+  // (Inline arrow functions only: tsx would wrap named ones in __name(), which the page lacks.)
+  const sidebar = {
+    sections: await page.locator("#observablehq-sidebar > details, #observablehq-sidebar > section").evaluateAll((sections) =>
+      sections.map((s) => ({
+        name: s.querySelector("summary")!.textContent!.trim(),
+        pages: [...s.querySelectorAll("li a")].map((a) => [a.textContent!.trim(), new URL((a as HTMLAnchorElement).href).pathname]),
+      })),
+    ),
+    topLevel: await page.locator("#observablehq-sidebar > ol li a").evaluateAll((links) =>
+      links.map((a) => [a.textContent!.trim(), new URL((a as HTMLAnchorElement).href).pathname]),
+    ),
+  };
+  const at = (path: string) => `${BASE}${path.replace(/^\//, "").replace(/^index$/, "")}`;
+  const withPages = [...new Map(sources.map((s) => [s.domain.id, s.domain])).values()].filter((d) => domainPages[d.id]?.length);
+  assert.ok(withPages.some((d) => d.id === "streaming"), "the streaming app has pages");
+  assert.deepEqual(
+    sidebar.sections,
+    withPages.map((d) => ({ name: d.title, pages: domainPages[d.id].map((p) => [p.name, at(p.path)]) })),
+    "a section per domain, named by the domain, listing its pages",
+  );
+  assert.deepEqual(sidebar.topLevel, [["Strata", BASE], ...crossDomainPages.map((p) => [p.name, at(p.path)])]);
+  assertClean(watch);
+  await page.close();
+
+  // Every page's pager names its neighbours as the sidebar does (the served HTML, before scripts).
+  const names = new Map([...sidebar.topLevel, ...sidebar.sections.flatMap((s) => s.pages)].map(([name, path]) => [path, name]));
+  let pagerLinks = 0;
+  for (const path of names.keys()) {
+    const url = `${server.origin}${path}`;
+    const html = await (await fetch(url)).text();
+    for (const [, rel, href, name] of html.matchAll(/<a rel="(prev|next)" href="([^"]+)"><span>([^<]*)<\/span><\/a>/g)) {
+      const target = new URL(href, url).pathname.replace(/\/index$/, "/");
+      assert.equal(name, names.get(target), `${path}: the ${rel} page ${target} is "${names.get(target)}" in the sidebar`);
+      pagerLinks++;
+    }
+  }
+  assert.equal(pagerLinks, 2 * (names.size - 1), "every page but the ends links both ways");
+});
+
+test("old addresses: /history forwards to the streaming app's history, report anchors on / to the report", async () => {
+  const { page, watch } = await openPage("history");
+  await page.waitForURL(`${server.url}${HISTORY}`);
+  await page.locator('#asof-controls input[type="date"]').waitFor();
+  await page.goto(`${server.url}#how-q1_x`);
+  await page.waitForURL(`${server.url}${REPORT}#how-q1_x`);
+  assertClean(watch);
+  await page.close();
+});
+
+test("report: the six figures equal `strata answers --json`, straight from the HTML", async () => {
+  const expected = cliAnswers();
+  // The figures are static HTML: they must be in the document before any script runs.
+  const html = await (await fetch(`${server.url}${REPORT}`)).text();
+  assert.deepEqual(figuresIn(html), expected, "the figures are in the served HTML");
+
+  const { page, watch } = await openPage(REPORT);
   const figures = await page.locator("[data-answer]").evaluateAll((els) =>
     els.map((el) => [(el as HTMLElement).dataset.answer!, (el as HTMLElement).dataset.value!]),
   );
@@ -130,7 +239,7 @@ test("report: first figure fast, ≤ 2 MB, no DuckDB or Arrow; charts and per-qu
   let paths: string[] = [];
   for (let i = 0; i < 3; i++) {
     server.requests.length = 0;
-    const { page, watch } = await openPage("");
+    const { page, watch } = await openPage(REPORT);
     await page.locator("#chart-outage svg").first().waitFor({ timeout: 20_000 });
     await page.locator("[data-question] .sensitivity tr.primary-row").nth(5).waitFor({ timeout: 20_000 });
     await page.waitForLoadState("networkidle");
@@ -163,7 +272,7 @@ test("history: the catalogue as of a night has the rows SQL finds; a record's ve
     `SELECT CAST(count(*) AS INTEGER) AS n FROM authors_history
      WHERE valid_from <= DATE '${night}' AND (valid_to IS NULL OR valid_to > DATE '${night}') AND NOT is_deleted`,
   );
-  const { page, watch } = await openPage("history");
+  const { page, watch } = await openPage(HISTORY);
   const dateInput = page.locator('#asof-controls input[type="date"]');
   await dateInput.waitFor();
   assert.equal(await dateInput.getAttribute("min"), nights[0]);
@@ -191,21 +300,47 @@ test("history: the catalogue as of a night has the rows SQL finds; a record's ve
   await page.close();
 });
 
-test("quality: every load and every quarantined record", async () => {
-  const [{ loads, quarantined }] = await sql<{ loads: number; quarantined: number }>(
-    `SELECT (SELECT CAST(count(*) AS INTEGER) FROM loads) AS loads, (SELECT CAST(count(*) AS INTEGER) FROM quarantine) AS quarantined`,
+test("quality: every load (with warned and kept), every quarantined record, every record accepted with a warning", async () => {
+  const [{ loads, quarantined, warnings }] = await sql<{ loads: number; quarantined: number; warnings: number }>(
+    `SELECT (SELECT CAST(count(*) AS INTEGER) FROM loads) AS loads, (SELECT CAST(count(*) AS INTEGER) FROM quarantine) AS quarantined,
+            (SELECT CAST(count(*) AS INTEGER) FROM warnings) AS warnings`,
+  );
+  const perLoad = await sql<{ warned: number | null; kept: number | null }>(
+    `SELECT CAST(warned AS INTEGER) AS warned, CAST(kept AS INTEGER) AS kept FROM loads ORDER BY loaded_at, entity`,
   );
   const { page, watch } = await openPage("quality");
   await page.locator("#loads tbody tr").first().waitFor();
   assert.equal(await page.locator("#loads tbody tr").count(), loads);
   assert.equal(await page.locator("#quarantine tbody tr").count(), Math.min(quarantined, 500));
   assert.ok((await page.locator("#chart-loads svg").count()) > 0, "loads chart");
+
+  // The loads table's warned and kept columns, row by row ("—" where the load has none).
+  const columns = await page.locator("#loads thead th").allTextContents();
+  const shown = await page.locator("#loads tbody tr").evaluateAll((rows, at) =>
+    rows.map((r) => at.map((i) => (r as HTMLTableRowElement).cells[i].textContent)), [columns.indexOf("warned"), columns.indexOf("kept")]);
+  assert.ok(columns.includes("warned") && columns.includes("kept"), `loads columns: ${columns.join(", ")}`);
+  const text = (n: number | null) => (n === null ? "—" : n.toLocaleString("en-US"));
+  assert.deepEqual(shown, perLoad.map((l) => [text(l.warned), text(l.kept)]));
+
+  // The warnings beside the quarantine: a count and a table.
+  assert.equal(Number(await page.locator("#warnings-count").getAttribute("data-count")), warnings);
+  assert.equal(Number(await page.locator("#quarantine-count").getAttribute("data-count")), quarantined);
+  assert.equal(await page.locator("#warnings tbody tr").count(), Math.min(warnings, 500));
+  if (warnings === 0) assert.match((await page.locator("#warnings").textContent()) ?? "", /No record was accepted with a warning/);
+  const sum = (k: "warned" | "kept") => perLoad.reduce((s, l) => s + (l[k] ?? 0), 0);
+  assert.equal(await page.locator('[data-summary="warned"] .headline-value').textContent(), sum("warned").toLocaleString("en-US"));
+  assert.equal(await page.locator('[data-summary="kept"] .headline-value').textContent(), sum("kept").toLocaleString("en-US"));
+  // A freshness line per source.
+  for (const s of sources) {
+    assert.equal(await page.locator(`#freshness [data-source="${s.id}"]`).getAttribute("data-last-key"), deliveriesOf(readManifest(warehouse), s.id).at(-1)?.key ?? "");
+  }
   assertClean(watch);
   await page.close();
 });
 
 test("screenshots at laptop and phone width, no sideways scrolling", async () => {
-  await screenshots("", "report", (page) => page.locator("#chart-outage svg").first().waitFor());
-  await screenshots("history", "history", (page) => page.locator("#record-versions svg").first().waitFor());
+  await screenshots("", "landing", (page) => page.locator(".domain").first().waitFor());
+  await screenshots(REPORT, "report", (page) => page.locator("#chart-outage svg").first().waitFor());
+  await screenshots(HISTORY, "history", (page) => page.locator("#record-versions svg").first().waitFor());
   await screenshots("quality", "quality", (page) => page.locator("#chart-loads svg").first().waitFor());
 });

@@ -8,6 +8,9 @@ import { mkdir, readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
+import { publishedTables, sources } from "../../data-loaders/sources/index.ts";
+import { domains } from "../../data-loaders/sources/source.ts";
+import { readManifest } from "../../data-loaders/warehouse/manifest.ts";
 import { openWarehouse } from "../../data-loaders/warehouse/open.ts";
 import { buildSite, PROJECT_DIR } from "../build-site.ts";
 import { launchChromium, serveDist, watchContext, type Browser, type PageWatch, type StaticServer } from "./harness.ts";
@@ -120,7 +123,7 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-test("opens with the six Phase 2 queries and the schema browser", async () => {
+test("opens with the six Phase 2 queries and the schema browser, every published table grouped by domain", async () => {
   const questions = JSON.parse(
     spawnSync(process.execPath, ["--import", "tsx", "src/data/questions.json.ts"], { cwd: PROJECT_DIR, encoding: "utf8" }).stdout,
   ) as { sql: string }[];
@@ -130,12 +133,40 @@ test("opens with the six Phase 2 queries and the schema browser", async () => {
   const schema = await page.locator("[data-schema-table]").evaluateAll((els) =>
     els.map((el) => [el.getAttribute("data-schema-table"), Number(el.querySelector("[data-schema-rows]")!.getAttribute("data-schema-rows"))]),
   );
-  const tables = ["streams", "movies", "users", "authors_history", "books_history", "reviews_history", "loads", "quarantine"];
-  assert.deepEqual(schema.map(([t]) => t), tables);
+  // Every table the registry publishes and the warehouse holds, in the registry's order (which
+  // groups them by domain), each with its row count and description.
+  const manifest = readManifest(WAREHOUSE);
+  const published = publishedTables().filter((t) => manifest.tables[t.name]?.length);
+  assert.ok(published.some((t) => t.name === "warnings"), "the warnings table is published");
+  assert.deepEqual(schema.map(([t]) => t), published.map((t) => t.name));
   for (const [table, rows] of schema) {
     const [{ n }] = await serverRows(`select count(*)::bigint as n from ${table}`);
     assert.equal(rows, Number(n), `${table} row count`);
   }
+  const groups = await page.locator("[data-schema-domain]").evaluateAll((els) =>
+    els.map((el) => ({
+      domain: el.getAttribute("data-schema-domain"),
+      title: el.querySelector("h3")?.textContent,
+      tables: [...el.querySelectorAll("[data-schema-table]")].map((t) => [t.getAttribute("data-schema-table"), t.querySelector("[data-schema-description]")?.textContent]),
+    })),
+  );
+  const titles = new Map<string, string>([...sources.map((s) => [s.domain.id, s.domain.title] as const), [domains.operations.id, domains.operations.title]]);
+  const expectedGroups = [...new Set(published.map((t) => t.domain))].map((domain) => ({
+    domain,
+    title: titles.get(domain),
+    tables: published.filter((t) => t.domain === domain).map((t) => [t.name, t.description]),
+  }));
+  assert.deepEqual(groups, expectedGroups, "one group per domain, titled, each table with its description");
+  for (const title of ["Streaming app", "Data quality"]) assert.ok(groups.some((g) => g.title === title), `a group titled ${title}`);
+  // DuckDB has every one of them loaded, the empty ones too (the page's own DuckDB, as in smoke.test.ts).
+  const loaded = await page.evaluate(async () => {
+    const href = document.querySelector<HTMLLinkElement>('link[rel=modulepreload][href*="components/duckdb."]')!.href;
+    const { openDuckDB, query } = await import(href);
+    const { conn } = await openDuckDB();
+    const { table } = await query(conn, "select table_name from duckdb_tables() order by table_name");
+    return table.toArray().map((r: { table_name: string }) => r.table_name) as string[];
+  });
+  assert.deepEqual(loaded, published.map((t) => t.name).sort());
   assert.equal(await page.locator("#wb-status").getAttribute("data-status"), "ready");
   assert.match((await page.locator("#wb-status").textContent()) ?? "", /ready \(\d+ ms/);
 });

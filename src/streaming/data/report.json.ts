@@ -1,5 +1,5 @@
 // Aggregates behind the report's charts (a few KB), computed at build time; see data-loaders/site-sql/report_*.sql.
-import { writeSiteSqlJson } from "../../data-loaders/publish/site-sql.ts";
+import { writeSiteSqlJson } from "../../../data-loaders/publish/site-sql.ts";
 
 await writeSiteSqlJson({
   streamsPerDay: "report_streams_per_day",

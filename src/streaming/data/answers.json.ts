@@ -1,4 +1,4 @@
 // The six answers, their definitions, alternatives, SQL and the data's freshness, computed at build time.
-import { writeAnswersJson } from "../../data-loaders/publish/site-data.ts";
+import { writeAnswersJson } from "../../../data-loaders/publish/site-data.ts";
 
 await writeAnswersJson();
