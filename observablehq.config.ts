@@ -3,7 +3,7 @@
 // test/offline-build.test.ts and the notes in src/components/duckdb.js).
 
 import { blockNetwork, seedNpmVersionCache } from "./site/offline.ts";
-import { sidebarPages } from "./site/pages.ts";
+import { iconLink, sidebarPages } from "./site/pages.ts";
 
 // Framework's telemetry POSTs to events.observablehq.com during build. The config is
 // evaluated before the first Telemetry.record(), so setting the env var here is enough.
@@ -33,7 +33,7 @@ export default {
   // like /strata/ is not even our site's). Framework treats a local path in head as a file of
   // src/: it copies favicon.svg to _file/favicon.<hash>.svg and writes a relative href on each
   // page, so it resolves under any base path and stays on the site's own origin.
-  head: '<link rel="icon" href="/favicon.svg" type="image/svg+xml">',
+  head: iconLink,
   // Framework's search is fully local (minisearch is bundled, the index is a file in
   // dist/_observablehq), so it stays on.
   search: true,

@@ -34,3 +34,10 @@ export function sidebarPages(list: readonly Domain[] = Object.values(domains)) {
     ...crossDomainPages.map(({ name, path }) => ({ name, path })),
   ];
 }
+
+/**
+ * The site's icon link. Every page's head is the config's unless its front matter sets one, which
+ * replaces it: a page with a head of its own must repeat this line (Framework copies favicon.svg
+ * to _file/favicon.<hash>.svg and writes a relative href, so it resolves under any base path).
+ */
+export const iconLink = '<link rel="icon" href="/favicon.svg" type="image/svg+xml">';

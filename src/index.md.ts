@@ -8,7 +8,7 @@ import { ensureWarehouse } from "../data-loaders/pipeline.ts";
 import { freshness } from "../data-loaders/publish/site-data.ts";
 import { computeAnswers } from "../data-loaders/questions/answers.ts";
 import { sources } from "../data-loaders/sources/index.ts";
-import { crossDomainPages, domainPages, type SitePage } from "../site/pages.ts";
+import { crossDomainPages, domainPages, iconLink, type SitePage } from "../site/pages.ts";
 import { esc, type Figure, formatInstant, headlineGrid } from "../site/render.ts";
 
 /** Each domain's headline figures, by domain id, and the page whose "#how-…" sections explain them. */
@@ -72,7 +72,7 @@ const across = [
 ].join("");
 
 // Bookmarks of the report's sections from when it was the home page ("/#how-q1_…") follow it.
-const head = `<script>if (/^#(how|chart)-/.test(location.hash)) location.replace("./streaming/report" + location.hash);</script>`;
+const head = `${iconLink}<script>if (/^#(how|chart)-/.test(location.hash)) location.replace("./streaming/report" + location.hash);</script>`;
 
 process.stdout.write(`---
 title: Strata
