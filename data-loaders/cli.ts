@@ -1,22 +1,15 @@
 /**
- * `strata`: the command line over the ETL library. Expected failures (bad input, refused
- * dumps, a held lock) print one line `strata: <reason>` and exit 1; usage errors exit 2.
+ * `strata`: the command line over the ETL library. Each verb declares its arguments
+ * (cli/args.ts), and every argument is checked before any work starts. Exit codes: 0 done;
+ * 1 one line `strata: <what>: <reason>` (bad input, a refused delivery, a held lock, no warehouse
+ * where one is read); 2 a command line that does not fit (one line, then the verb's usage).
  */
-import { parseArgs } from "node:util";
+import { type Options, nonNegative, type Parsed, parseVerbArgs, positive, UsageError, usageLine, type VerbSpec, wholeNumber } from "./cli/args.ts";
+import { assertDeliveryDate } from "./delivery-date.ts";
 import { StrataError } from "./errors.ts";
 import { sourceById, sources } from "./sources/index.ts";
+import { assertPublished } from "./warehouse/manifest.ts";
 import { warehouseDir } from "./warehouse/paths.ts";
-
-const usage = () => `usage (add --verbose for progress on stderr):
-${sources.map((s) => `  strata ${s.usage} [--warehouse DIR] [--wait SECONDS]`).join("\n")}
-  strata answers [--json] [--all] [--warehouse DIR]
-  strata generate <out-dir> --scale N --nights K [--seed S] [--internal-scale M]
-  strata check [--warehouse DIR]   (the data tests in data-loaders/checks; exit 1 on a violation)
-  strata query "<SQL>"|- [--json|--csv] [--warehouse DIR]   (one read-only SELECT over the published tables; - reads it from stdin)
-  strata status [--warehouse DIR]
-  strata build [--warehouse DIR]   (ETL from the configured data, then the site into dist/)`;
-
-class UsageError extends Error {}
 
 // Progress goes to stderr only when asked for: on failure, stderr is the one error line.
 let verbose = false;
@@ -24,75 +17,100 @@ const log = (line: string) => {
   if (verbose) process.stderr.write(`${line}\n`);
 };
 
-async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      date: { type: "string" },
-      warehouse: { type: "string" },
-      wait: { type: "string" },
-      json: { type: "boolean" },
-      csv: { type: "boolean" },
-      all: { type: "boolean" },
-      scale: { type: "string" },
-      nights: { type: "string" },
-      "internal-scale": { type: "string" },
-      seed: { type: "string" },
-      verbose: { type: "boolean", short: "v" },
-      help: { type: "boolean", short: "h" },
-      "allow-mass-deletion": { type: "boolean" },
+type Verb<O extends Options> = VerbSpec<O> & {
+  /** reads the published warehouse: a --warehouse holding none is refused before anything runs */
+  reads?: boolean;
+  run(args: Parsed<O> & { warehouse: string }): Promise<void>;
+};
+const verb = <O extends Options>(v: Verb<O>) => v as unknown as Verb<Options>;
+
+const always = {
+  verbose: { type: "boolean", short: "v", help: "progress lines on stderr" },
+  help: { type: "boolean", short: "h", help: "this help" },
+} as const satisfies Options;
+const warehouse = {
+  warehouse: { type: "string", value: "DIR", help: "the warehouse folder (default: $STRATA_WAREHOUSE, else ./warehouse)" },
+} as const satisfies Options;
+const wait = {
+  wait: { type: "string", value: "SECONDS", help: "wait up to this long for another run on the warehouse to end (default: refuse at once)", check: nonNegative },
+} as const satisfies Options;
+const seconds = (value: string | undefined) => (value === undefined ? 0 : Number(value) * 1000);
+
+/** Options of `ingest` that only some sources take: a source takes those its usage line names. */
+const sourceOptions = {
+  date: { type: "string", value: "YYYY-MM-DD", help: "the delivery's date (UTC), for dated sources; not after tomorrow", check: (v) => assertDeliveryDate(v) },
+  "allow-mass-deletion": { type: "boolean", help: "accept a delivery the mass-deletion breaker refuses" },
+} as const satisfies Options;
+const ingestCommon = { ...warehouse, ...wait } as const satisfies Options;
+
+const verbs: Record<string, Verb<Options>> = {
+  ingest: verb({
+    summary: "Loads one delivery of a source into the warehouse and publishes the new version (atomic; on failure the warehouse stays as it was).",
+    positionals: [{ name: "<source>" }, { name: "<dir>" }],
+    options: { ...sourceOptions, ...ingestCommon, ...always },
+    usage: () => sources.map((s) => `${s.usage} ${usageLine("", { positionals: [], options: ingestCommon, summary: "" }).trim()}`),
+    validate({ positionals: [id], values }) {
+      const source = sourceById(id);
+      if (!source) throw new UsageError(`ingest: unknown source ${id} (${sources.map((s) => s.id).join(" or ")})`, "ingest");
+      if (source.dated && values.date === undefined) throw new UsageError(`ingest ${id}: --date YYYY-MM-DD is required`, "ingest");
+      for (const name of Object.keys(sourceOptions)) {
+        if (values[name as keyof typeof sourceOptions] !== undefined && !source.usage.includes(`--${name}`)) throw new UsageError(`ingest ${id}: --${name} is not an option of this source`, "ingest");
+      }
     },
-  });
-  const [verb, ...rest] = positionals;
-  verbose = values.verbose ?? false;
-  if (values.help || !verb) {
-    process.stdout.write(`${usage()}\n`);
-    return;
-  }
-  const warehouse = warehouseDir(values.warehouse);
-  const waitMs = values.wait ? Number(values.wait) * 1000 : 0;
-  switch (verb) {
-    case "ingest": {
-      const [id, location] = rest;
-      const source = sourceById(id ?? "");
-      if (!source) throw new UsageError(`ingest: unknown source ${id ?? "(none)"} (${sources.map((s) => s.id).join(" or ")})`);
-      if (!location) throw new UsageError(`ingest ${id}: missing <dir>`);
-      if (source.dated && !values.date) throw new UsageError(`ingest ${id}: --date YYYY-MM-DD is required`);
-      const report = await source.ingest({ warehouse, location, date: values.date, waitMs, allowMassDeletion: values["allow-mass-deletion"], log });
+    async run({ positionals: [id, location], values, warehouse }) {
+      const source = sourceById(id)!;
+      const report = await source.ingest({ warehouse, location, date: values.date, waitMs: seconds(values.wait), allowMassDeletion: values["allow-mass-deletion"], log });
       process.stdout.write(`${JSON.stringify(report)}\n`);
-      return;
-    }
-    case "answers": {
+    },
+  }),
+  answers: verb({
+    summary: "The six questions' answers over the published warehouse: each question's primary answer, or with --all every definition.",
+    positionals: [],
+    options: { all: { type: "boolean", help: "every definition of each question, not only the primary one" }, json: { type: "boolean", help: "JSON: question id → primary answer (with --all: every question and variant)" }, ...warehouse, ...always },
+    reads: true,
+    async run({ values, warehouse }) {
       const { computeAnswers, formatAnswers } = await import("./questions/answers.ts");
       const answers = await computeAnswers(warehouse);
       process.stdout.write(values.json ? `${JSON.stringify(values.all ? answers : answers.primary)}\n` : formatAnswers(answers));
-      return;
-    }
-    case "generate": {
-      const [out] = rest;
-      if (!out) throw new UsageError("generate: missing <out-dir>");
-      const scale = Number(values.scale ?? "1");
-      const nights = Number(values.nights ?? "1");
-      if (!(scale > 0) || !Number.isInteger(nights) || nights < 1) throw new UsageError("generate: --scale must be > 0 and --nights a whole number ≥ 1");
+    },
+  }),
+  generate: verb({
+    summary: "Writes a deterministic synthetic data set: K nights of vendor dumps, the internal extracts and generation.json (what changed each night).",
+    positionals: [{ name: "<out-dir>" }],
+    options: {
+      scale: { type: "string", value: "N", help: "size: 1 ≈ the real data, 4215 ≈ 1 GB nights (default 1)", check: positive },
+      nights: { type: "string", value: "K", help: "consecutive nights, from 2022-03-01 (default 1)", check: wholeNumber(1, 366) },
+      seed: { type: "string", value: "S", help: "the seed: the same options write the same bytes (default 1)", check: wholeNumber(0, 2 ** 32 - 1) },
+      "internal-scale": { type: "string", value: "M", help: "size of the internal extracts (default: --scale)", check: positive },
+      ...always,
+    },
+    async run({ positionals: [out], values }) {
       const { generate } = await import("./generate/index.ts");
       const internalScale = values["internal-scale"] === undefined ? undefined : Number(values["internal-scale"]);
-      const summary = await generate({ outDir: out, scale, nights, internalScale, seed: values.seed === undefined ? 1 : Number(values.seed) });
+      const summary = await generate({ outDir: out, scale: Number(values.scale ?? 1), nights: Number(values.nights ?? 1), internalScale, seed: Number(values.seed ?? 1) });
       process.stdout.write(`${JSON.stringify(summary)}\n`);
-      return;
-    }
-    case "check": {
+    },
+  }),
+  check: verb({
+    summary: "Runs the data tests of data-loaders/checks over the published warehouse; exit 1 on a violation.",
+    positionals: [],
+    options: { ...warehouse, ...always },
+    reads: true,
+    async run({ warehouse }) {
       const { runChecks } = await import("./checks/index.ts");
       const results = await runChecks(warehouse);
       process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       const failed = results.filter((r) => r.violations > 0);
       if (failed.length > 0) throw new StrataError(failed.map((r) => `${r.check}: ${r.violations} rows`).join("; "));
-      return;
-    }
-    case "query": {
-      const [sqlArg, ...extra] = rest;
-      if (sqlArg === undefined || extra.length > 0) throw new UsageError("query: expected one SQL argument (quote it), or - to read the SQL from stdin");
-      if (values.json && values.csv) throw new UsageError("query: --json and --csv cannot be used together");
+    },
+  }),
+  query: verb({
+    summary: "One read-only SELECT over the published tables (a text table, JSON or CSV); - reads the SQL from stdin.",
+    positionals: [{ name: '"<SQL>"|-' }],
+    options: { json: { type: "boolean", help: "rows as a JSON array of objects" }, csv: { type: "boolean", help: "rows as CSV with a header" }, ...warehouse, ...always },
+    exclusive: [["json", "csv"]],
+    reads: true,
+    async run({ positionals: [sqlArg], values, warehouse }) {
       const sql = sqlArg === "-" ? await readStdin() : sqlArg;
       const { queryWarehouse } = await import("./query.ts");
       const { formatCsv, formatJson, formatTable } = await import("./format-result.ts");
@@ -103,9 +121,14 @@ async function main(argv: string[]): Promise<void> {
         throw error;
       });
       process.stdout.write(values.json ? formatJson(result) : values.csv ? formatCsv(result) : formatTable(result));
-      return;
-    }
-    case "status": {
+    },
+  }),
+  status: verb({
+    summary: "The published version: when, its tables and every source's deliveries (JSON).",
+    positionals: [],
+    options: { ...warehouse, ...always },
+    reads: true,
+    async run({ warehouse }) {
       const { readManifest } = await import("./warehouse/manifest.ts");
       const m = readManifest(warehouse);
       const deliveries = Object.fromEntries(Object.entries(m.sources).map(([id, s]) => [id, s.deliveries.map((d) => d.key)]));
@@ -115,16 +138,68 @@ async function main(argv: string[]): Promise<void> {
         vendorNights: deliveries.vendor ?? [], internalExtract: m.sources.internal?.deliveries.at(-1)?.loadedAt ?? null, tables: Object.keys(m.tables),
       };
       process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
-      return;
-    }
-    case "build": {
+    },
+  }),
+  build: verb({
+    summary: "What npm run build runs: the ETL from the configured data (STRATA_DATA, else the demo data), then the site into dist/.",
+    positionals: [],
+    options: { ...warehouse, ...always },
+    async run({ values, warehouse }) {
       const { buildAll } = await import("./build.ts");
       await buildAll({ warehouse: values.warehouse ? warehouse : undefined, log: (line) => process.stderr.write(`${line}\n`) });
-      return;
-    }
-    default:
-      throw new UsageError(`unknown command ${verb}`);
+    },
+  }),
+};
+
+const usageLines = (name: string) => verbs[name].usage?.() ?? [usageLine(name, verbs[name], Object.keys(always))];
+
+function usage(): string {
+  const lines = Object.keys(verbs).flatMap(usageLines);
+  return ["usage (strata <command> --help for its options; --verbose for progress on stderr):", ...lines.map((l) => `  strata ${l}`)].join("\n");
+}
+
+function verbUsage(name: string): string {
+  return [...usageLines(name).map((l, i) => `${i === 0 ? "usage:" : "      "} strata ${l}`), `(strata ${name} --help for its options)`].join("\n");
+}
+
+function verbHelp(name: string): string {
+  const spec = verbs[name];
+  const flags = Object.entries(spec.options).map(([flag, o]) => [`--${flag}${o.type === "string" ? ` ${o.value}` : ""}${o.short ? `, -${o.short}` : ""}`, o.help]);
+  const width = Math.max(...flags.map(([f]) => f.length));
+  return [verbUsage(name).split("\n").slice(0, -1).join("\n"), "", spec.summary, "", "options:", ...flags.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`)].join("\n");
+}
+
+async function main(argv: string[]): Promise<void> {
+  const at = verbIndex(argv);
+  const name = at === -1 ? undefined : argv[at];
+  const rest = argv.filter((_, i) => i !== at);
+  if (name === undefined) {
+    const other = rest.find((arg) => !["--help", "-h", "--verbose", "-v"].includes(arg));
+    if (other !== undefined) throw new UsageError(`unknown option ${other}`);
+    process.stdout.write(`${usage()}\n`);
+    return;
   }
+  const spec = verbs[name];
+  if (!spec) throw new UsageError(`unknown command ${name}`);
+  const parsed = parseVerbArgs(name, spec, rest);
+  if (parsed.values.help) {
+    process.stdout.write(`${verbHelp(name)}\n`);
+    return;
+  }
+  verbose = parsed.values.verbose === true;
+  const dir = warehouseDir(parsed.values.warehouse as string | undefined);
+  if (spec.reads) assertPublished(dir);
+  await spec.run({ ...parsed, warehouse: dir });
+}
+
+/** Where the verb is: the first argument that is neither an option nor an option's value (`strata --warehouse DIR status`). */
+function verbIndex(argv: string[]): number {
+  const takesValue = new Set(Object.values(verbs).flatMap((v) => Object.entries(v.options).filter(([, o]) => o.type === "string").map(([flag]) => `--${flag}`)));
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i].startsWith("-")) return i;
+    if (takesValue.has(argv[i])) i++;
+  }
+  return -1;
 }
 
 async function readStdin(): Promise<string> {
@@ -138,8 +213,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`strata: ${error.message}\n`);
     process.exit(1);
   }
-  if (error instanceof UsageError || (error as NodeJS.ErrnoException)?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    process.stderr.write(`strata: ${(error as Error).message}\n${usage()}\n`);
+  if (error instanceof UsageError) {
+    process.stderr.write(`strata: ${error.message}\n${error.verb ? verbUsage(error.verb) : usage()}\n`);
     process.exit(2);
   }
   throw error;

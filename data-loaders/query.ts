@@ -4,7 +4,6 @@
  * (warehouse/marts.ts) follow them. Nothing the statement does can write a file, read a file
  * other than the published tables' Parquet files, or load an extension; three guards, below.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   arrayFromArrayValue,
@@ -29,9 +28,9 @@ import {
 } from "@duckdb/node-api";
 import { type Db, sqlLiteral } from "./db.ts";
 import { oneLine, StrataError } from "./errors.ts";
+import { assertPublished } from "./warehouse/manifest.ts";
 import { martViews } from "./warehouse/marts.ts";
 import { openWarehouse, type WarehouseView } from "./warehouse/open.ts";
-import { legacyManifestFile } from "./warehouse/paths.ts";
 
 /** A value as JSON holds it: BIGINTs as numbers when exact, dates and timestamps as ISO 8601 text. */
 export type Cell = null | boolean | number | string | Cell[] | { [key: string]: Cell };
@@ -45,7 +44,7 @@ export type QueryResult = { columns: Column[]; rows: Cell[][] };
  */
 export async function queryWarehouse(warehouse: string, sql: string, opts: { views?: WarehouseView[] } = {}): Promise<QueryResult> {
   // readManifest reads a missing manifest as an empty warehouse; a query needs a published one
-  if (!existsSync(legacyManifestFile(warehouse))) throw new StrataError(`${warehouse}: no published warehouse here (no _manifest.json)`);
+  assertPublished(warehouse);
   // no temp directory: DuckDB may always write to its spill folder (it adds it to the allowed
   // directories itself), and this session is to write nowhere; a query that outgrows the memory
   // limit fails instead of spilling

@@ -61,6 +61,14 @@ export function readSnapshot(warehouse: string): Snapshot {
   return { manifest: emptyManifest(), dir: warehouse };
 }
 
+/**
+ * Refuses a folder that holds no published warehouse: read as an empty warehouse, a mistyped
+ * `--warehouse` would pass every check and report nothing. Reads only; creates nothing.
+ */
+export function assertPublished(warehouse: string): void {
+  if (!existsSync(legacyManifestFile(warehouse))) throw new StrataError(`${warehouse}: no published warehouse here (no _manifest.json)`);
+}
+
 /** The manifest in force (see readSnapshot). */
 export const readManifest = (warehouse: string): Manifest => readSnapshot(warehouse).manifest;
 

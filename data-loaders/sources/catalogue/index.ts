@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { dateInName } from "../../delivery-date.ts";
 import { StrataError } from "../../errors.ts";
 import { domains, type Source } from "../source.ts";
 import { ingestVendorNight, SOURCE } from "./ingest.ts";
@@ -16,7 +17,7 @@ export function vendorNights(dataDir: string): VendorNightDir[] {
   const roots = [dataDir, join(dataDir, "vendor")].filter((d) => existsSync(d) && statSync(d).isDirectory());
   const nights = roots.flatMap((root) =>
     readdirSync(root)
-      .map((name) => ({ name, date: /(\d{4}-\d{2}-\d{2})$/.exec(name)?.[1] }))
+      .map((name) => ({ name, date: dateInName(name) }))
       .filter((e): e is { name: string; date: string } => e.date !== undefined && statSync(join(root, e.name)).isDirectory())
       .map((e) => ({ date: e.date, dir: join(root, e.name) })),
   );

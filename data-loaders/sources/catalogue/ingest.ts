@@ -9,6 +9,7 @@ import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../../db.ts";
+import { assertDeliveryDate } from "../../delivery-date.ts";
 import { StrataError } from "../../errors.ts";
 import { failpoint } from "../../failpoints.ts";
 import { describeFile } from "../../hash-file.ts";
@@ -46,10 +47,6 @@ export type NightReport = { date: string; status: "merged" | "already-merged"; e
 
 const sql = (name: string) => fileURLToPath(new URL(`./sql/${name}`, import.meta.url));
 export const historyTable = (entity: Entity) => `${entity}_history`;
-const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
-export function assertDate(date: string): void {
-  if (!isDate(date)) throw new StrataError(`--date ${date}: expected YYYY-MM-DD`);
-}
 
 export type IngestOptions = {
   warehouse: string;
@@ -72,7 +69,7 @@ export const mergedNights = (manifest: Manifest) => deliveriesOf(manifest, SOURC
 export async function ingestVendorNight(opts: IngestOptions): Promise<NightReport> {
   const { warehouse, dir, date } = opts;
   const log = opts.log ?? (() => {});
-  assertDate(date);
+  assertDeliveryDate(date);
   if (!existsSync(dir)) throw new StrataError(`${dir}: no such folder`);
   const missing = vendorFiles.filter((f) => !existsSync(join(dir, f)));
   if (missing.length > 0) {

@@ -4,9 +4,10 @@
  */
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { assertDeliveryDate } from "../../delivery-date.ts";
 import { StrataError } from "../../errors.ts";
 import { locateNight } from "../../ftp/layout.ts";
-import { assertDate, ingestVendorNight, type NightReport } from "./ingest.ts";
+import { ingestVendorNight, type NightReport } from "./ingest.ts";
 import { failpoint } from "../../failpoints.ts";
 import { isAlive } from "../../process-alive.ts";
 
@@ -14,7 +15,7 @@ export type VendorSourceOptions = { warehouse: string; source: string; date: str
 
 export async function ingestVendor(opts: VendorSourceOptions): Promise<NightReport> {
   removeKilledDownloads(opts.warehouse);
-  assertDate(opts.date);
+  assertDeliveryDate(opts.date);
   if (!/^ftps?:\/\//i.test(opts.source)) {
     const dir = await localNight(opts.source, opts.date);
     return ingestVendorNight({ ...opts, dir, source: dir });
