@@ -5,6 +5,7 @@
  * where one is read); 2 a command line that does not fit (one line, then the verb's usage).
  */
 import { type Options, nonNegative, type Parsed, parseVerbArgs, positive, UsageError, usageLine, type VerbSpec, wholeNumber } from "./cli/args.ts";
+import { generateSummary, ingestSummary } from "./cli/summaries.ts";
 import { assertDeliveryDate } from "./delivery-date.ts";
 import { StrataError } from "./errors.ts";
 import { sourceById, sources } from "./sources/index.ts";
@@ -16,6 +17,7 @@ let verbose = false;
 const log = (line: string) => {
   if (verbose) process.stderr.write(`${line}\n`);
 };
+const warn = (line: string) => process.stderr.write(`strata: warning: ${line}\n`);
 
 type Verb<O extends Options> = VerbSpec<O> & {
   /** reads the published warehouse: a --warehouse holding none is refused before anything runs */
@@ -41,7 +43,7 @@ const sourceOptions = {
   date: { type: "string", value: "YYYY-MM-DD", help: "the delivery's date (UTC), for dated sources; not after tomorrow", check: (v) => assertDeliveryDate(v) },
   "allow-mass-deletion": { type: "boolean", help: "accept a delivery the mass-deletion breaker refuses" },
 } as const satisfies Options;
-const ingestCommon = { ...warehouse, ...wait } as const satisfies Options;
+const ingestCommon = { json: { type: "boolean", help: "the whole report as JSON (default: a summary)" }, ...warehouse, ...wait } as const satisfies Options;
 
 const verbs: Record<string, Verb<Options>> = {
   ingest: verb({
@@ -59,8 +61,8 @@ const verbs: Record<string, Verb<Options>> = {
     },
     async run({ positionals: [id, location], values, warehouse }) {
       const source = sourceById(id)!;
-      const report = await source.ingest({ warehouse, location, date: values.date, waitMs: seconds(values.wait), allowMassDeletion: values["allow-mass-deletion"], log });
-      process.stdout.write(`${JSON.stringify(report)}\n`);
+      const report = await source.ingest({ warehouse, location, date: values.date, waitMs: seconds(values.wait), allowMassDeletion: values["allow-mass-deletion"], log, warn });
+      process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : ingestSummary(source.id, report));
     },
   }),
   answers: verb({
@@ -71,7 +73,7 @@ const verbs: Record<string, Verb<Options>> = {
     async run({ values, warehouse }) {
       const { computeAnswers, formatAnswers } = await import("./questions/answers.ts");
       const answers = await computeAnswers(warehouse);
-      process.stdout.write(values.json ? `${JSON.stringify(values.all ? answers : answers.primary)}\n` : formatAnswers(answers));
+      process.stdout.write(values.json ? `${JSON.stringify(values.all ? answers : answers.primary)}\n` : formatAnswers(answers, { all: values.all === true }));
     },
   }),
   generate: verb({
@@ -82,13 +84,14 @@ const verbs: Record<string, Verb<Options>> = {
       nights: { type: "string", value: "K", help: "consecutive nights, from 2022-03-01 (default 1)", check: wholeNumber(1, 366) },
       seed: { type: "string", value: "S", help: "the seed: the same options write the same bytes (default 1)", check: wholeNumber(0, 2 ** 32 - 1) },
       "internal-scale": { type: "string", value: "M", help: "size of the internal extracts (default: --scale)", check: positive },
+      json: { type: "boolean", help: "the whole summary as JSON, with every night's changes (default: a few lines)" },
       ...always,
     },
     async run({ positionals: [out], values }) {
       const { generate } = await import("./generate/index.ts");
       const internalScale = values["internal-scale"] === undefined ? undefined : Number(values["internal-scale"]);
       const summary = await generate({ outDir: out, scale: Number(values.scale ?? 1), nights: Number(values.nights ?? 1), internalScale, seed: Number(values.seed ?? 1) });
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : generateSummary(summary));
     },
   }),
   check: verb({

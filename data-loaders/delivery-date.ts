@@ -12,6 +12,16 @@ export function dateInName(name: string): string | undefined {
   return datedName.exec(name)?.[1];
 }
 
+/**
+ * What to warn about when the folder a delivery is read from (a path or URL) is named for a date
+ * other than the one it is loaded as: loaded as told, but more likely a slip than meant.
+ */
+export function namedForAnotherDate(location: string, date: string): string | undefined {
+  const named = dateInName(location.replace(/\/+$/, "").split("/").at(-1) ?? "");
+  if (named === undefined || named === date) return undefined;
+  return `${location}: the folder is named for ${named} but is loaded as the night of --date ${date}`;
+}
+
 /** Today's date in UTC, YYYY-MM-DD, `days` days on. */
 export function utcDate(now: Date, days = 0): string {
   return new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);

@@ -28,7 +28,7 @@ test("generate writes the same files for the same seed, and they ingest", () => 
   assert.equal(nothingYet.code, 1);
   assert.equal(nothingYet.stderr, `strata: ${warehouse}: no published warehouse here (no _manifest.json)\n`);
   for (const night of readdirSync(join(a, "vendor")).sort()) {
-    const r = strata(["ingest", "vendor", join(a, "vendor", night), "--date", night, "--warehouse", warehouse]);
+    const r = strata(["ingest", "vendor", join(a, "vendor", night), "--date", night, "--warehouse", warehouse, "--json"]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).status, "merged");
   }

@@ -15,7 +15,7 @@ import { checksums, tempDir } from "./support/warehouse.ts";
 const NIGHT1 = "2022-03-01";
 const NIGHT2 = "2022-03-02";
 // --verbose: progress lines on stderr, which the random kills are timed against
-const ingestArgs = (source: string, warehouse: string) => ["ingest", "vendor", source, "--date", NIGHT2, "--warehouse", warehouse, "--verbose"];
+const ingestArgs = (source: string, warehouse: string) => ["ingest", "vendor", source, "--date", NIGHT2, "--warehouse", warehouse, "--verbose", "--json"];
 
 /** What the published state must be right after the crash. */
 type After = "old" | "old+landed" | "new";

@@ -82,8 +82,8 @@ describe("vendor night over FTP", () => {
     copyWarehouse(base, viaFtp);
     copyWarehouse(base, viaLocal);
     const [a, b] = await Promise.all([
-      strataAsync(["ingest", "vendor", url, "--date", GOOD, "--warehouse", viaFtp], env),
-      strataAsync(["ingest", "vendor", realV2, "--date", GOOD, "--warehouse", viaLocal]),
+      strataAsync(["ingest", "vendor", url, "--date", GOOD, "--warehouse", viaFtp, "--json"], env),
+      strataAsync(["ingest", "vendor", realV2, "--date", GOOD, "--warehouse", viaLocal, "--json"]),
     ]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
@@ -181,7 +181,7 @@ describe("vendor night over FTP", () => {
     async function sameNight(sources: string[]) {
       const warehouses = sources.map(() => tempDir("ftp-wh"));
       for (const w of warehouses) copyWarehouse(base, w);
-      const runs = await Promise.all(sources.map((s, i) => strataAsync(["ingest", "vendor", s, "--date", GOOD, "--warehouse", warehouses[i]], env)));
+      const runs = await Promise.all(sources.map((s, i) => strataAsync(["ingest", "vendor", s, "--date", GOOD, "--warehouse", warehouses[i], "--json"], env)));
       for (const r of runs) assert.equal(r.code, 0, r.stderr);
       const counts = (stdout: string) => JSON.parse(stdout).entities.map(({ seconds, ...rest }: { seconds?: unknown }) => rest);
       assert.equal(JSON.parse(runs[0].stdout).status, "merged");

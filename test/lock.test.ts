@@ -115,7 +115,7 @@ describe("warehouse lock", () => {
     assert.equal(killed.signal, "SIGKILL");
     const stale = JSON.parse(readFileSync(join(warehouse, "_lock"), "utf8"));
     assert.equal(typeof stale.pid, "number");
-    const next = await strataAsync(ingestArgs(NIGHTS[0], warehouse));
+    const next = await strataAsync(ingestArgs(NIGHTS[0], warehouse, "--json"));
     assert.equal(next.code, 0, next.stderr);
     assert.equal(JSON.parse(next.stdout).status, "merged");
     assert.deepEqual(readManifestJson(warehouse)!.sources.vendor.deliveries.map((n) => n.key), [NIGHTS[0]]);

@@ -31,8 +31,12 @@ export async function computeAnswers(warehouse: string): Promise<Answers> {
   }
 }
 
-export function formatAnswers(answers: Answers): string {
-  return answers.questions
-    .map((q) => [`${q.title}\n  ${q.value}  (${q.definition})`, ...q.variants.filter((v) => !v.is_primary).map((v) => `    ${v.variant}: ${v.value}  (${v.definition})`)].join("\n"))
-    .join("\n\n") + "\n";
+/**
+ * The answers as text: each question's title, its primary answer and that answer's definition;
+ * with `all`, every other definition under it.
+ */
+export function formatAnswers(answers: Answers, { all = false } = {}): string {
+  const others = (q: QuestionResult) => (all ? q.variants.filter((v) => !v.is_primary).map((v) => `    ${v.variant}: ${v.value}  (${v.definition})`) : []);
+  const text = answers.questions.map((q) => [`${q.title}\n  ${q.value}  (${q.definition})`, ...others(q)].join("\n")).join("\n\n");
+  return `${text}\n${all ? "" : "\n(--all: every definition of each question)\n"}`;
 }

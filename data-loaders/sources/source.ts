@@ -43,6 +43,8 @@ export type IngestArgs = {
   /** accept a delivery the mass-deletion breaker refuses */
   allowMassDeletion?: boolean;
   log?: (line: string) => void;
+  /** something the operator should know though the load goes on (the CLI prints `strata: warning: …`) */
+  warn?: (line: string) => void;
 };
 
 export type Source = {

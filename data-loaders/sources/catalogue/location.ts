@@ -4,20 +4,29 @@
  */
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { assertDeliveryDate } from "../../delivery-date.ts";
+import { assertDeliveryDate, namedForAnotherDate } from "../../delivery-date.ts";
 import { StrataError } from "../../errors.ts";
 import { locateNight } from "../../ftp/layout.ts";
 import { ingestVendorNight, type NightReport } from "./ingest.ts";
 import { failpoint } from "../../failpoints.ts";
 import { isAlive } from "../../process-alive.ts";
 
-export type VendorSourceOptions = { warehouse: string; source: string; date: string; waitMs?: number; allowMassDeletion?: boolean; log?: (line: string) => void };
+export type VendorSourceOptions = {
+  warehouse: string;
+  source: string;
+  date: string;
+  waitMs?: number;
+  allowMassDeletion?: boolean;
+  log?: (line: string) => void;
+  warn?: (line: string) => void;
+};
 
 export async function ingestVendor(opts: VendorSourceOptions): Promise<NightReport> {
   removeKilledDownloads(opts.warehouse);
   assertDeliveryDate(opts.date);
   if (!/^ftps?:\/\//i.test(opts.source)) {
     const dir = await localNight(opts.source, opts.date);
+    warnIfNamedForAnotherDate(dir, opts);
     return ingestVendorNight({ ...opts, dir, source: dir });
   }
   const { downloadNight } = await import("../../ftp/index.ts");
@@ -36,6 +45,7 @@ export async function ingestVendor(opts: VendorSourceOptions): Promise<NightRepo
       log: opts.log,
     }));
     failpoint("vendor:after-download");
+    warnIfNamedForAnotherDate(night, opts);
     // the download is this run's own, on the warehouse's disk: it moves into the landing zone
     return await ingestVendorNight({ ...opts, dir: staging, source: opts.source, moveFiles: true });
   } catch (error) {
@@ -48,6 +58,11 @@ export async function ingestVendor(opts: VendorSourceOptions): Promise<NightRepo
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+function warnIfNamedForAnotherDate(night: string, opts: VendorSourceOptions): void {
+  const warning = namedForAnotherDate(night, opts.date);
+  if (warning) opts.warn?.(warning);
 }
 
 /** The folder holding the night: `dir` itself or its `<date>/` folder, by the rule FTP follows too. */

@@ -1,0 +1,83 @@
+/**
+ * What the CLI prints for people: a few aligned lines saying what a run did. `--json` prints the
+ * library's whole report instead, for scripts.
+ */
+import type { GenerationSummary } from "../generate/index.ts";
+import type { DeliveryReport } from "../load/delivery.ts";
+import type { NightReport } from "../sources/catalogue/ingest.ts";
+
+/**
+ * A header row and rows as columns padded to their widest cell, two spaces apart, indented; a
+ * column of numbers (sizes too) is right-aligned, its header with it.
+ */
+export function aligned([header, ...body]: string[][], indent = "  "): string[] {
+  const rows = [header, ...body];
+  const length = (text: string) => [...text].length;
+  const widths = header.map((_, j) => Math.max(...rows.map((r) => length(r[j]))));
+  const numeric = header.map((_, j) => body.length > 0 && body.every((r) => /^-?[\d.]+( [KMG]?B)?$/.test(r[j])));
+  return rows.map((r) =>
+    indent + r.map((cell, j) => {
+      const pad = " ".repeat(widths[j] - length(cell));
+      return numeric[j] ? pad + cell : cell + pad;
+    }).join("  ").trimEnd(),
+  );
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 0)} MB`;
+
+type Counts = { recordsIn: number; accepted: number; quarantined: number; warned: number } & Partial<Record<(typeof historyCounts)[number], number>>;
+const historyCounts = ["inserted", "updated", "deleted", "reappeared", "unchanged", "kept"] as const;
+
+/**
+ * An ingest's report as lines: the delivery, whether it was loaded and the version it published,
+ * then a row of counts per table. Knows the two report shapes the load machinery returns: a
+ * vendor night's (NightReport) and a delivery's (DeliveryReport, load/delivery.ts); anything else
+ * is shown as JSON.
+ */
+export function ingestSummary(source: string, report: unknown): string {
+  const night = report as Partial<NightReport>;
+  const delivery = report as Partial<DeliveryReport>;
+  let key: string;
+  let loaded: boolean;
+  let tables: (Counts & { name: string })[];
+  if (Array.isArray(night.entities) && night.date !== undefined) {
+    ({ date: key } = night as NightReport);
+    loaded = night.status === "merged";
+    tables = night.entities.map((e) => ({ ...e, name: e.entity }));
+  } else if (Array.isArray(delivery.tables) && delivery.key !== undefined) {
+    ({ key } = delivery as DeliveryReport);
+    loaded = delivery.status === "loaded";
+    tables = delivery.tables.map((t) => ({ ...t, name: t.table }));
+  } else {
+    return `${JSON.stringify(report)}\n`;
+  }
+  const version = (report as { warehouseVersion: number }).warehouseVersion;
+  if (!loaded) return `${source} ${key}: already loaded from the same files; nothing to do (the warehouse stays at version ${version})\n`;
+  const extra = historyCounts.filter((c) => tables.some((t) => t[c] !== undefined && t[c] !== null));
+  const rows = [
+    ["table", "records", "accepted", "quarantined", "warned", ...extra],
+    ...tables.map((t) => [t.name, ...[t.recordsIn, t.accepted, t.quarantined, t.warned, ...extra.map((c) => t[c] ?? 0)].map(String)]),
+  ];
+  return [`${source} ${key}: loaded; the warehouse is now version ${version}`, ...aligned(rows)].join("\n") + "\n";
+}
+
+/** generate's summary: what was written where, a line per night; the whole truth is in generation.json. */
+export function generateSummary(s: GenerationSummary): string {
+  const first = s.nights[0];
+  const last = s.nights.at(-1)!;
+  const span = s.nights.length === 1 ? first.date : `${first.date} to ${last.date}`;
+  const rows = [
+    ["night", "folder", "size", "authors", "books", "reviews"],
+    ...s.nights.map((n) => [n.date, `${n.dir}/`, megabytes(n.bytes), String(n.authors.records), String(n.books.records), String(n.reviews.records)]),
+  ];
+  const internal = s.internal
+    ? [`  internal/: ${s.internal.movies} movies, ${s.internal.users} users, ${s.internal.streams} streams (${megabytes(s.internal.bytes)})`]
+    : [];
+  return [
+    `generated ${s.nights.length} ${s.nights.length === 1 ? "night" : "nights"} (${span})${s.internal ? " and the internal extracts" : ""} in ${s.outDir}: ` +
+      `${megabytes(s.totalBytes)} in ${s.seconds.toFixed(1)} s (scale ${s.scale}, seed ${s.seed})`,
+    ...aligned(rows),
+    ...internal,
+    `  what changed each night: ${s.truthFile}`,
+  ].join("\n") + "\n";
+}
