@@ -84,10 +84,13 @@ const verbs: Record<string, Verb<Options>> = {
       nights: { type: "string", value: "K", help: "consecutive nights, from 2022-03-01 (default 1)", check: wholeNumber(1, 366) },
       seed: { type: "string", value: "S", help: "the seed: the same options write the same bytes (default 1)", check: wholeNumber(0, 2 ** 32 - 1) },
       "internal-scale": { type: "string", value: "M", help: "size of the internal extracts (default: --scale)", check: positive },
+      force: { type: "boolean", help: "replace <out-dir> if it holds an earlier generated data set (default: refuse a folder that is not empty)" },
       json: { type: "boolean", help: "the whole summary as JSON, with every night's changes (default: a few lines)" },
       ...always,
     },
     async run({ positionals: [out], values }) {
+      const { prepareOutDir } = await import("./generate/out-dir.ts");
+      prepareOutDir(out, { force: values.force });
       const { generate } = await import("./generate/index.ts");
       const internalScale = values["internal-scale"] === undefined ? undefined : Number(values["internal-scale"]);
       const summary = await generate({ outDir: out, scale: Number(values.scale ?? 1), nights: Number(values.nights ?? 1), internalScale, seed: Number(values.seed ?? 1) });

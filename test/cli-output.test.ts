@@ -2,7 +2,7 @@
 // generate); answers' primary figures, or every definition with --all, as text; a warning (exit 0)
 // when a night's folder is named for another date than --date.
 import assert from "node:assert/strict";
-import { cpSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { strata, tempDir } from "./support/warehouse.ts";
@@ -37,6 +37,35 @@ describe("generate", () => {
     assert.deepEqual(summary.nights.map((n: { date: string }) => n.date), ["2022-03-01", "2022-03-02"]);
     assert.equal(typeof summary.nights[1].reviews.updated, "number");
     assert.ok(json.stdout.length > 5 * text.stdout.length, "the summary is the short form");
+  });
+});
+
+describe("generate's output folder", () => {
+  test("a folder that is not empty is refused; --force replaces one generate wrote, so no stale night stays", () => {
+    const out = join(root, "gen-force");
+    assert.equal(strata(["generate", out, "--scale", "0.1", "--nights", "3"]).code, 0);
+    const refused = strata(["generate", out, "--scale", "0.1", "--nights", "1"]);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr, `strata: ${out}: not empty (its nights would mix with the new ones); pass --force to replace it\n`);
+    assert.deepEqual(readdirSync(join(out, "vendor")), ["2022-03-01", "2022-03-02", "2022-03-03"], "untouched");
+    const forced = strata(["generate", out, "--scale", "0.1", "--nights", "1", "--force"]);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.deepEqual(readdirSync(join(out, "vendor")), ["2022-03-01"], "only the new data set's night");
+    assert.equal(JSON.parse(readFileSync(join(out, "generation.json"), "utf8")).nights.length, 1);
+  });
+
+  test("--force does not empty a folder generate did not write", () => {
+    const other = join(root, "not-generated");
+    mkdirSync(join(other, "vendor", "2022-03-01"), { recursive: true });
+    writeFileSync(join(other, "notes.txt"), "mine");
+    const r = strata(["generate", other, "--force"]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `strata: ${other}: not a folder generate wrote (it holds notes.txt); --force only replaces one, empty this one yourself\n`);
+    assert.deepEqual(readdirSync(other).sort(), ["notes.txt", "vendor"]);
+    rmSync(join(other, "notes.txt"));
+    // vendor/ alone (real deliveries laid out by date, say): no generation.json, refused too
+    assert.match(strata(["generate", other, "--force"]).stderr, /not a folder generate wrote \(no generation\.json\)/);
+    assert.deepEqual(readdirSync(join(other, "vendor")), ["2022-03-01"]);
   });
 });
 
