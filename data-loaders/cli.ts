@@ -5,7 +5,7 @@
  * where one is read); 2 a command line that does not fit (one line, then the verb's usage).
  */
 import { type Options, nonNegative, type Parsed, parseVerbArgs, positive, UsageError, usageLine, type VerbSpec, wholeNumber } from "./cli/args.ts";
-import { generateSummary, ingestSummary } from "./cli/summaries.ts";
+import { generateSummary, ingestSummary, rollbackSummary, versionsSummary } from "./cli/summaries.ts";
 import { assertDeliveryDate } from "./delivery-date.ts";
 import { StrataError } from "./errors.ts";
 import { sourceById, sources } from "./sources/index.ts";
@@ -144,6 +144,34 @@ const verbs: Record<string, Verb<Options>> = {
         vendorNights: deliveries.vendor ?? [], internalExtract: m.sources.internal?.deliveries.at(-1)?.loadedAt ?? null, tables: Object.keys(m.tables),
       };
       process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    },
+  }),
+  versions: verb({
+    summary: "The published versions still kept (STRATA_KEEP_VERSIONS, default 7): when each was published, what it loaded or rolled back, which is current.",
+    positionals: [],
+    options: { json: { type: "boolean", help: "the list as JSON" }, ...warehouse, ...always },
+    reads: true,
+    async run({ values, warehouse }) {
+      const { listVersions } = await import("./warehouse/version-list.ts");
+      const list = listVersions(warehouse);
+      process.stdout.write(values.json ? `${JSON.stringify({ warehouse, ...list })}\n` : versionsSummary(warehouse, list));
+    },
+  }),
+  rollback: verb({
+    summary: "Makes a kept version's content current again, as a new version (history is never rewritten); atomic, under the warehouse's lock.",
+    positionals: [],
+    options: {
+      "to-version": { type: "string", value: "N", required: true, help: "the version whose tables and deliveries become current (strata versions lists them)", check: wholeNumber(1) },
+      json: { type: "boolean", help: "the report as JSON" },
+      ...warehouse,
+      ...wait,
+      ...always,
+    },
+    reads: true,
+    async run({ values, warehouse }) {
+      const { rollback } = await import("./load/rollback.ts");
+      const report = await rollback({ warehouse, toVersion: Number(values["to-version"]), waitMs: seconds(values.wait) });
+      process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : rollbackSummary(report));
     },
   }),
   build: verb({

@@ -88,7 +88,7 @@ describe("bad command lines: one line, never a stack trace", () => {
 });
 
 describe("a folder that holds no warehouse", () => {
-  const reads: string[][] = [["status"], ["check"], ["answers"], ["answers", "--all"], ["query", "SELECT 1"]];
+  const reads: string[][] = [["status"], ["check"], ["answers"], ["answers", "--all"], ["query", "SELECT 1"], ["versions"], ["rollback", "--to-version", "1"]];
   test("is an error for every verb that reads one, and is not created", () => {
     const root = tempDir("args-nowh");
     const missing = join(root, "mistyped");
@@ -111,7 +111,7 @@ describe("help", () => {
 
   test("every verb has its --help: its usage, what it does, each option", () => {
     const { names } = verbs();
-    assert.ok(names.length >= 7, names.join(" "));
+    assert.ok(names.length >= 9, names.join(" "));
     for (const name of names) {
       const r = strata([name, "--help"]);
       assert.equal(r.code, 0, `${name}: ${r.stderr}`);

@@ -4,6 +4,9 @@
  */
 import type { GenerationSummary } from "../generate/index.ts";
 import type { DeliveryReport } from "../load/delivery.ts";
+import type { RollbackReport } from "../load/rollback.ts";
+import type { Change } from "../warehouse/manifest.ts";
+import type { VersionEntry } from "../warehouse/version-list.ts";
 import type { NightReport } from "../sources/catalogue/ingest.ts";
 
 /**
@@ -79,5 +82,40 @@ export function generateSummary(s: GenerationSummary): string {
     ...aligned(rows),
     ...internal,
     `  what changed each night: ${s.truthFile}`,
+  ].join("\n") + "\n";
+}
+
+/** Deliveries per source as text: `vendor 2022-03-02, 2022-03-03; internal 20261128T…`. */
+const deliveries = (bySource: Record<string, string[]>) =>
+  Object.entries(bySource).map(([source, keys]) => `${source} ${keys.join(", ")}`).join("; ");
+
+/** What a version did, in words: loaded which deliveries, or rolled back to which version and what that removed. */
+export function describeChange(version: number, change: Change | null): string {
+  if (!change) return `not recorded (version ${version - 1}, the one before, is no longer kept)`;
+  const added = deliveries(change.added);
+  const removed = deliveries(change.removed);
+  if (change.restores !== undefined) {
+    const what = [removed && `removed ${removed}`, added && `restored ${added}`].filter(Boolean).join("; ");
+    return `rollback to version ${change.restores}${what ? `: ${what}` : ""}`;
+  }
+  return [added && `loaded ${added}`, removed && `removed ${removed}`].filter(Boolean).join("; ") || "no delivery added or removed";
+}
+
+/** `strata versions`: a row per kept version, oldest first, the current one marked. */
+export function versionsSummary(warehouse: string, list: { keep: number; versions: VersionEntry[] }): string {
+  const rows = [
+    ["", "version", "published at", "what it did"],
+    ...list.versions.map((v) => [v.current ? "*" : "", String(v.version), v.publishedAt ?? "", describeChange(v.version, v.change)]),
+  ];
+  return [`versions kept in ${warehouse} (the newest ${list.keep}; * is the current one):`, ...aligned(rows)].join("\n") + "\n";
+}
+
+/** `strata rollback`: the version published and the deliveries it took out (and brought back). */
+export function rollbackSummary(r: RollbackReport): string {
+  if (r.status === "already-current") return `version ${r.to} is the current version; nothing to do\n`;
+  return [
+    `rolled back to version ${r.to}: the warehouse is now version ${r.warehouseVersion}, with version ${r.to}'s tables and deliveries`,
+    `  removed: ${deliveries(r.removed) || "no deliveries"}`,
+    ...(Object.keys(r.restored).length > 0 ? [`  restored: ${deliveries(r.restored)}`] : []),
   ].join("\n") + "\n";
 }

@@ -5,7 +5,7 @@
  * earlier files are never rewritten.
  */
 import { type Db, sqlLiteral } from "../db.ts";
-import { type Manifest, newTableFile } from "../warehouse/manifest.ts";
+import { type Manifest, newTableFile, type VersionContent } from "../warehouse/manifest.ts";
 import { writeParquet } from "../warehouse/write.ts";
 
 export type LoadRow = {
@@ -51,7 +51,7 @@ export async function writeAudit(
   db: Db,
   root: string,
   base: Manifest,
-  next: Omit<Manifest, "version" | "publishedAt">,
+  next: VersionContent,
   load: { loadId: string; source: string; dataDate: string | null; label: string; rows: LoadRow[] },
 ): Promise<void> {
   const quarantineFile = newTableFile(base, "quarantine", load.label);

@@ -8,15 +8,15 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Db } from "../db.ts";
 import { acquireLock } from "../warehouse/lock.ts";
-import { type Delivery, type Manifest, newTableFile, readSnapshot, type Snapshot } from "../warehouse/manifest.ts";
+import { type Delivery, type Manifest, newTableFile, readSnapshot, type Snapshot, type VersionContent } from "../warehouse/manifest.ts";
 import { scratchDir } from "../warehouse/paths.ts";
 import { publishVersion, recover, startVersion } from "../warehouse/versions.ts";
 import { writeParquet } from "../warehouse/write.ts";
 import { collectAudit, type LoadRow, startRunAudit, writeAudit } from "./audit.ts";
 
 export class LoadRun {
-  /** the next version's manifest, filled in by the load: tables' files, deliveries */
-  readonly next: Omit<Manifest, "version" | "publishedAt">;
+  /** the next version's content, filled in by the load: tables' files, deliveries */
+  readonly next: VersionContent;
   /** fsyncs running in the background; all are awaited before the publish */
   readonly syncing: Promise<void>[] = [];
 
@@ -28,8 +28,8 @@ export class LoadRun {
     /** the hidden folder the next version's new files are written to */
     readonly incoming: string,
   ) {
-    const { version: _v, publishedAt: _p, ...rest } = structuredClone(base.manifest);
-    this.next = rest;
+    const { tables, sources } = structuredClone(base.manifest);
+    this.next = { tables, sources };
   }
 
   /** A new file of `table`, as a path relative to the version folder. */
@@ -61,7 +61,16 @@ export class LoadRun {
     const sources = this.next.sources;
     sources[load.source] = { deliveries: [...(sources[load.source]?.deliveries ?? []), load.delivery] };
     await Promise.all(this.syncing);
-    return publishVersion(this.warehouse, this.base, this.incoming, this.next);
+    return this.commit(this.next);
+  }
+
+  /**
+   * Publishes `content` as the next version (warehouse/versions.ts publishVersion): the one
+   * atomic step of every run, a load's or a rollback's. `opts.from`: the version folder the files
+   * this run did not write are linked from (default: the base version's).
+   */
+  commit(content: VersionContent, opts: { from?: string; restores?: number } = {}): Manifest {
+    return publishVersion(this.warehouse, this.base, this.incoming, content, opts);
   }
 }
 

@@ -19,7 +19,7 @@ import { dirname, join, relative } from "node:path";
 import { StrataError } from "../errors.ts";
 import { failpoint } from "../failpoints.ts";
 import { fsyncPath } from "./fsync.ts";
-import { type Manifest, readSnapshot, type Snapshot } from "./manifest.ts";
+import { type Change, describeChange, type Manifest, readSnapshot, type Snapshot, type VersionContent } from "./manifest.ts";
 import { currentLink, landingRoot, scratchDir, versionName, versionsDir } from "./paths.ts";
 
 const incomingPrefix = ".incoming-";
@@ -43,23 +43,32 @@ export function startVersion(warehouse: string, version: number): string {
 
 /**
  * Publishes `next` as version n+1 from the folder `incoming` (startVersion), whose new files must
- * already be durable: links every other file of `next` from the base version, writes the
- * manifest, renames the folder into place and swaps `_current` (the atomic step), then removes
- * versions past the number kept. Cost: one hard link per unchanged file, a few fsyncs.
+ * already be durable: links every other file of `next` from the base version (or, for a rollback,
+ * from the version folder `opts.from`), writes the manifest with what changed against the base,
+ * renames the folder into place and swaps `_current` (the atomic step), then removes versions
+ * past the number kept. Version numbers only grow: a rollback is a new version too. Cost: one
+ * hard link per file not written by this run, a few fsyncs.
  */
-export function publishVersion(warehouse: string, base: Snapshot, incoming: string, next: Omit<Manifest, "version" | "publishedAt">): Manifest {
+export function publishVersion(
+  warehouse: string,
+  base: Snapshot,
+  incoming: string,
+  next: VersionContent,
+  opts: { from?: string; restores?: number } = {},
+): Manifest {
   const now = readSnapshot(warehouse);
   if (now.manifest.version !== base.manifest.version) {
     throw new StrataError(`${warehouse}: published version changed during this run (${base.manifest.version} → ${now.manifest.version}); nothing published`);
   }
-  const published: Manifest = { ...next, version: base.manifest.version + 1, publishedAt: new Date().toISOString() };
+  const change: Change = { ...describeChange(base.manifest, next), ...(opts.restores === undefined ? {} : { restores: opts.restores }) };
+  const published: Manifest = { tables: next.tables, sources: next.sources, version: base.manifest.version + 1, publishedAt: new Date().toISOString(), change };
   const folders = new Set<string>([incoming]);
   for (const file of Object.values(published.tables).flat()) {
     const target = join(incoming, file);
     folders.add(dirname(target));
     if (existsSync(target)) continue; // written by this run
     mkdirSync(dirname(target), { recursive: true });
-    linkOrCopy(join(base.dir, file), target);
+    linkOrCopy(join(opts.from ?? base.dir, file), target);
   }
   writeFileSync(join(incoming, "_manifest.json"), `${JSON.stringify(published, null, 2)}\n`);
   fsyncPath(join(incoming, "_manifest.json"));
@@ -130,6 +139,9 @@ export function pruneVersions(warehouse: string, keep: number): void {
     if (version <= current - keep) rmSync(join(versionsDir(warehouse), name), { recursive: true, force: true });
   }
 }
+
+/** The folder of published version `version`. */
+export const versionDir = (warehouse: string, version: number) => join(versionsDir(warehouse), versionName(version));
 
 /** The version folders on disk, oldest first. */
 export function publishedVersions(warehouse: string): { name: string; version: number }[] {
