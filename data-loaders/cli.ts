@@ -2,9 +2,11 @@
  * `strata`: the command line over the ETL library. Each verb declares its arguments
  * (cli/args.ts), and every argument is checked before any work starts. Exit codes: 0 done;
  * 1 one line `strata: <what>: <reason>` (bad input, a refused delivery, a held lock, no warehouse
- * where one is read); 2 a command line that does not fit (one line, then the verb's usage).
+ * where one is read); 2 a command line that does not fit (one line, then the verb's usage);
+ * 130 or 143 interrupted by SIGINT or SIGTERM (one line: the warehouse as it was, or published).
  */
 import { type Options, nonNegative, type Parsed, parseVerbArgs, positive, UsageError, usageLine, type VerbSpec, wholeNumber } from "./cli/args.ts";
+import { exitIfInterrupted, signalsDelivered, stopOnSignals } from "./cli/signals.ts";
 import { generateSummary, ingestSummary, rollbackSummary, versionsSummary } from "./cli/summaries.ts";
 import { assertDeliveryDate } from "./delivery-date.ts";
 import { StrataError } from "./errors.ts";
@@ -22,6 +24,8 @@ const warn = (line: string) => process.stderr.write(`strata: warning: ${line}\n`
 type Verb<O extends Options> = VerbSpec<O> & {
   /** reads the published warehouse: a --warehouse holding none is refused before anything runs */
   reads?: boolean;
+  /** writes the warehouse: SIGINT and SIGTERM stop it cleanly (cli/signals.ts) */
+  writes?: boolean;
   run(args: Parsed<O> & { warehouse: string }): Promise<void>;
 };
 const verb = <O extends Options>(v: Verb<O>) => v as unknown as Verb<Options>;
@@ -50,6 +54,7 @@ const verbs: Record<string, Verb<Options>> = {
     summary: "Loads one delivery of a source into the warehouse and publishes the new version (atomic; on failure the warehouse stays as it was).",
     positionals: [{ name: "<source>" }, { name: "<dir>" }],
     options: { ...sourceOptions, ...ingestCommon, ...always },
+    writes: true,
     usage: () => sources.map((s) => `${s.usage} ${usageLine("", { positionals: [], options: ingestCommon, summary: "" }).trim()}`),
     validate({ positionals: [id], values }) {
       const source = sourceById(id);
@@ -168,6 +173,7 @@ const verbs: Record<string, Verb<Options>> = {
       ...always,
     },
     reads: true,
+    writes: true,
     async run({ values, warehouse }) {
       const { rollback } = await import("./load/rollback.ts");
       const report = await rollback({ warehouse, toVersion: Number(values["to-version"]), waitMs: seconds(values.wait) });
@@ -178,6 +184,7 @@ const verbs: Record<string, Verb<Options>> = {
     summary: "What npm run build runs: the ETL from the configured data (STRATA_DATA, else the demo data), then the site into dist/.",
     positionals: [],
     options: { ...warehouse, ...always },
+    writes: true,
     async run({ values, warehouse }) {
       const { buildAll } = await import("./build.ts");
       await buildAll({ warehouse: values.warehouse ? warehouse : undefined, log: (line) => process.stderr.write(`${line}\n`) });
@@ -223,7 +230,9 @@ async function main(argv: string[]): Promise<void> {
   verbose = parsed.values.verbose === true;
   const dir = warehouseDir(parsed.values.warehouse as string | undefined);
   if (spec.reads) assertPublished(dir);
+  if (spec.writes) stopOnSignals();
   await spec.run({ ...parsed, warehouse: dir });
+  if (spec.writes) await signalsDelivered();
 }
 
 /** Where the verb is: the first argument that is neither an option nor an option's value (`strata --warehouse DIR status`). */
@@ -242,7 +251,8 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+main(process.argv.slice(2)).then(exitIfInterrupted, (error: unknown) => {
+  exitIfInterrupted(); // the run's own failure is the interruption's doing
   if (error instanceof StrataError) {
     process.stderr.write(`strata: ${error.message}\n`);
     process.exit(1);

@@ -13,13 +13,19 @@ export type Row = Record<string, unknown>;
 /** `tempDir`: where DuckDB spills when the memory limit is hit ("" for nowhere: no spilling). */
 export type DbOptions = { memoryLimit?: string; tempDir?: string; threads?: number };
 
+/** What a database's connections share: which are open, and whether the work on them was cancelled. */
+type Session = { connections: Set<DuckDBConnection>; cancelled: boolean };
+
 export class Db {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     /** whether close() closes the database too (false for a connection made by connect()) */
     private readonly ownsInstance = true,
-  ) {}
+    private readonly session: Session = { connections: new Set(), cancelled: false },
+  ) {
+    session.connections.add(conn);
+  }
 
   /** Opens an in-memory database; `tempDir` is where DuckDB spills when the memory limit is hit. */
   static async open(opts: DbOptions = {}): Promise<Db> {
@@ -38,7 +44,7 @@ export class Db {
    * database's tables and macros, but has its own temp tables and variables.
    */
   async connect(): Promise<Db> {
-    return new Db(this.instance, await this.instance.connect(), false);
+    return new Db(this.instance, await this.instance.connect(), false, this.session);
   }
 
   /** Stops the query running on this connection, which then fails with an interrupt error. */
@@ -46,12 +52,27 @@ export class Db {
     this.conn.interrupt();
   }
 
+  /**
+   * Stops all work on this database: the query running on each of its connections fails with an
+   * interrupt error, and so does every later one (work between two queries stops at the next).
+   */
+  cancel(): void {
+    this.session.cancelled = true;
+    for (const conn of this.session.connections) conn.interrupt();
+  }
+
+  private checkCancelled(): void {
+    if (this.session.cancelled) throw new Error("INTERRUPT Error: the work on this database was cancelled");
+  }
+
   async run(sql: string): Promise<void> {
+    this.checkCancelled();
     await runStatements(this.conn, sql);
   }
 
   /** Runs a query and returns its whole result, read into memory. */
   async read(sql: string): Promise<DuckDBResultReader> {
+    this.checkCancelled();
     const reader = new DuckDBResultReader(await runStatements(this.conn, sql));
     await reader.readAll();
     return reader;
@@ -68,6 +89,7 @@ export class Db {
    * refuse it. SQL holding no statement or several is refused before anything is bound.
    */
   async readOne(sql: string, vet: (type: StatementType) => void): Promise<DuckDBResultReader> {
+    this.checkCancelled();
     let statements: Awaited<ReturnType<DuckDBConnection["extractStatements"]>>;
     try {
       statements = await this.conn.extractStatements(sql);
@@ -91,6 +113,7 @@ export class Db {
 
   /** Runs every statement of a .sql file. */
   async runFile(path: string): Promise<void> {
+    this.checkCancelled();
     await runStatements(this.conn, readFileSync(path, "utf8"));
   }
 
@@ -101,6 +124,7 @@ export class Db {
   }
 
   close(): void {
+    this.session.connections.delete(this.conn);
     this.conn.closeSync();
     if (this.ownsInstance) this.instance.closeSync();
   }

@@ -1,12 +1,14 @@
 /**
  * A load run: what every source's ingest shares. It takes the warehouse lock, recovers what an
  * interrupted run left, opens DuckDB, gathers the run's quarantine and warnings, and publishes
- * the version it built in one atomic step (warehouse/versions.ts). A run that throws, or ends
- * without publishing, leaves the warehouse exactly as it was.
+ * the version it built in one atomic step (warehouse/versions.ts). A run that throws, ends
+ * without publishing, or is interrupted (SIGINT, SIGTERM) before it publishes, leaves the
+ * warehouse exactly as it was.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Db } from "../db.ts";
+import { asRun, interruption, notePublished, onInterrupt, throwIfInterrupted } from "../interrupt.ts";
 import { acquireLock } from "../warehouse/lock.ts";
 import { type Delivery, type Manifest, newTableFile, readSnapshot, type Snapshot, type VersionContent } from "../warehouse/manifest.ts";
 import { scratchDir } from "../warehouse/paths.ts";
@@ -70,31 +72,40 @@ export class LoadRun {
    * this run did not write are linked from (default: the base version's).
    */
   commit(content: VersionContent, opts: { from?: string; restores?: number } = {}): Manifest {
-    return publishVersion(this.warehouse, this.base, this.incoming, content, opts);
+    // publishVersion is synchronous: a signal is handled before this check or after the swap
+    throwIfInterrupted();
+    const published = publishVersion(this.warehouse, this.base, this.incoming, content, opts);
+    notePublished(published.version);
+    return published;
   }
 }
 
 /**
  * Runs `work` as one load of `warehouse`: under the lock (waiting up to `waitMs` for another
  * run), on a recovered warehouse, with a fresh DuckDB. Whatever `work` leaves unpublished is
- * removed, whether it returns or throws.
+ * removed, whether it returns or throws. Interrupted (interrupt.ts), it stops: the lock wait
+ * ends, DuckDB's work is cancelled, nothing more is published, and it cleans up as on a failure.
  */
-export async function withLoadRun<T>(opts: { warehouse: string; waitMs?: number }, work: (run: LoadRun) => Promise<T>): Promise<T> {
+export function withLoadRun<T>(opts: { warehouse: string; waitMs?: number }, work: (run: LoadRun) => Promise<T>): Promise<T> {
   const { warehouse } = opts;
-  const lock = await acquireLock(warehouse, opts.waitMs ?? 0);
-  try {
-    recover(warehouse);
-    const base = readSnapshot(warehouse);
-    mkdirSync(scratchDir(warehouse), { recursive: true });
-    const db = await Db.open({ tempDir: join(scratchDir(warehouse), "duckdb") });
+  return asRun(async () => {
+    const lock = await acquireLock(warehouse, opts.waitMs ?? 0, interruption);
     try {
-      await startRunAudit(db);
-      return await work(new LoadRun(warehouse, db, base, startVersion(warehouse, base.manifest.version + 1)));
+      recover(warehouse);
+      const base = readSnapshot(warehouse);
+      mkdirSync(scratchDir(warehouse), { recursive: true });
+      const db = await Db.open({ tempDir: join(scratchDir(warehouse), "duckdb") });
+      const stopOnInterrupt = onInterrupt(() => db.cancel());
+      try {
+        await startRunAudit(db);
+        return await work(new LoadRun(warehouse, db, base, startVersion(warehouse, base.manifest.version + 1)));
+      } finally {
+        stopOnInterrupt();
+        db.close();
+      }
     } finally {
-      db.close();
+      recover(warehouse); // what was written for a version that was not published
+      lock.release();
     }
-  } finally {
-    recover(warehouse); // what was written for a version that was not published
-    lock.release();
-  }
+  });
 }

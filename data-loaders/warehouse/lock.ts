@@ -64,15 +64,16 @@ function takeOver(path: string, seen: string | null): void {
 }
 
 /**
- * Takes the warehouse lock, waiting up to `waitMs` for a live owner to finish.
- * Throws a StrataError naming the owner when it cannot.
+ * Takes the warehouse lock, waiting up to `waitMs` for a live owner to finish (or until `signal`
+ * aborts: a run stopped while it waits). Throws a StrataError naming the owner when it cannot.
  */
-export async function acquireLock(warehouse: string, waitMs = 0): Promise<Lock> {
+export async function acquireLock(warehouse: string, waitMs = 0, signal?: AbortSignal): Promise<Lock> {
   mkdirSync(warehouse, { recursive: true });
   const path = lockFile(warehouse);
   const deadline = Date.now() + waitMs;
   const mine = JSON.stringify({ pid: me.pid, startedAt: new Date().toISOString(), procStart: me.procStart });
   for (;;) {
+    if (signal?.aborted) throw new StrataError(`${warehouse}: stopped while waiting for the lock (${String(signal.reason)})`);
     if (createWhole(path, mine)) {
       return {
         release: () => {
@@ -88,6 +89,14 @@ export async function acquireLock(warehouse: string, waitMs = 0): Promise<Lock> 
     if (Date.now() >= deadline) {
       throw new StrataError(`${warehouse}: locked by another strata run (pid ${owner.pid}, started ${owner.startedAt}); try again when it ends, or pass --wait SECONDS`);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve(undefined);
+      };
+      const timer = setTimeout(done, 200);
+      signal?.addEventListener("abort", done, { once: true });
+    });
   }
 }

@@ -107,12 +107,13 @@ export type RunResult = { code: number | null; signal: NodeJS.Signals | null; st
 /**
  * Runs the real CLI without blocking this process's event loop (an in-process FTP server must keep
  * answering). `killAfterMs` sends SIGKILL after that long, `killAfterLines` that long after the
- * n-th line of progress on stderr: a crash at a chosen moment.
+ * n-th line of progress on stderr: a crash at a chosen moment. `signal`: send that instead (SIGINT,
+ * SIGTERM: an operator's stop rather than a crash).
  */
 export function strataAsync(
   args: string[],
   env: Record<string, string> = {},
-  opts: { killAfterMs?: number; killAfterLines?: { lines: number; delayMs: number } } = {},
+  opts: { killAfterMs?: number; killAfterLines?: { lines: number; delayMs: number }; signal?: NodeJS.Signals } = {},
 ): Promise<RunResult> {
   const started = Date.now();
   const child = spawn(process.execPath, [join(repoRoot, "bin", "strata.js"), ...args], {
@@ -123,12 +124,12 @@ export function strataAsync(
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
-  let timer = opts.killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), opts.killAfterMs);
+  let timer = opts.killAfterMs === undefined ? undefined : setTimeout(() => child.kill(opts.signal ?? "SIGKILL"), opts.killAfterMs);
   child.stderr.on("data", (d) => {
     stderr += d;
     // killAfterLines: SIGKILL `delayMs` after the `lines`-th stderr line (progress), robust to a slow machine
     const k = opts.killAfterLines;
-    if (k && timer === undefined && stderr.split("\n").length - 1 >= k.lines) timer = setTimeout(() => child.kill("SIGKILL"), k.delayMs);
+    if (k && timer === undefined && stderr.split("\n").length - 1 >= k.lines) timer = setTimeout(() => child.kill(opts.signal ?? "SIGKILL"), k.delayMs);
   });
   return new Promise((resolve, reject) => {
     child.on("error", reject);

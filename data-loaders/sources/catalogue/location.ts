@@ -9,6 +9,7 @@ import { StrataError } from "../../errors.ts";
 import { locateNight } from "../../ftp/layout.ts";
 import { ingestVendorNight, type NightReport } from "./ingest.ts";
 import { failpoint } from "../../failpoints.ts";
+import { onInterrupt } from "../../interrupt.ts";
 import { isAlive } from "../../process-alive.ts";
 
 export type VendorSourceOptions = {
@@ -33,6 +34,9 @@ export async function ingestVendor(opts: VendorSourceOptions): Promise<NightRepo
   mkdirSync(opts.warehouse, { recursive: true });
   // the pid in the name lets a later run remove it if this run is killed (see removeKilledDownloads)
   const staging = mkdtempSync(join(opts.warehouse, `.download-${process.pid}-`));
+  // interrupted while downloading, the process exits without waiting for the transfer: the
+  // download is removed on the way out (during the load run, the finally below removes it)
+  const removeOnInterrupt = onInterrupt(() => rmSync(staging, { recursive: true, force: true }));
   let night: string | undefined;
   try {
     ({ source: night } = await downloadNight({
@@ -45,6 +49,7 @@ export async function ingestVendor(opts: VendorSourceOptions): Promise<NightRepo
       log: opts.log,
     }));
     failpoint("vendor:after-download");
+    removeOnInterrupt();
     warnIfNamedForAnotherDate(night, opts);
     // the download is this run's own, on the warehouse's disk: it moves into the landing zone
     return await ingestVendorNight({ ...opts, dir: staging, source: opts.source, moveFiles: true });
@@ -56,6 +61,7 @@ export async function ingestVendor(opts: VendorSourceOptions): Promise<NightRepo
     }
     throw error;
   } finally {
+    removeOnInterrupt();
     rmSync(staging, { recursive: true, force: true });
   }
 }
