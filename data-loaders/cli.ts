@@ -6,6 +6,7 @@
  * 130 or 143 interrupted by SIGINT or SIGTERM (one line: the warehouse as it was, or published).
  */
 import { type Options, nonNegative, type Parsed, parseVerbArgs, positive, UsageError, usageLine, type VerbSpec, wholeNumber } from "./cli/args.ts";
+import { Progress } from "./cli/progress.ts";
 import { exitIfInterrupted, signalsDelivered, stopOnSignals } from "./cli/signals.ts";
 import { generateSummary, ingestSummary, rollbackSummary, versionsSummary } from "./cli/summaries.ts";
 import { assertDeliveryDate } from "./delivery-date.ts";
@@ -14,18 +15,31 @@ import { sourceById, sources } from "./sources/index.ts";
 import { assertPublished } from "./warehouse/manifest.ts";
 import { warehouseDir } from "./warehouse/paths.ts";
 
-// Progress goes to stderr only when asked for: on failure, stderr is the one error line.
+// Progress lines go to stderr only when asked for (--verbose): on failure, stderr is the one
+// error line. On a terminal, long work shows one status line instead, erased when it ends.
 let verbose = false;
+let progress: Progress | null = null;
 const log = (line: string) => {
   if (verbose) process.stderr.write(`${line}\n`);
+  else progress?.update(line);
 };
-const warn = (line: string) => process.stderr.write(`strata: warning: ${line}\n`);
+const warn = (line: string) => {
+  progress?.clear();
+  process.stderr.write(`strata: warning: ${line}\n`);
+};
+/** A verb's output: the work is done, so the status line goes first. */
+const print = (text: string) => {
+  progress?.stop();
+  process.stdout.write(text);
+};
 
 type Verb<O extends Options> = VerbSpec<O> & {
   /** reads the published warehouse: a --warehouse holding none is refused before anything runs */
   reads?: boolean;
   /** writes the warehouse: SIGINT and SIGTERM stop it cleanly (cli/signals.ts) */
   writes?: boolean;
+  /** long work: what the status line on a terminal calls it (cli/progress.ts) */
+  progress?: (parsed: Parsed<O>) => string;
   run(args: Parsed<O> & { warehouse: string }): Promise<void>;
 };
 const verb = <O extends Options>(v: Verb<O>) => v as unknown as Verb<Options>;
@@ -55,6 +69,7 @@ const verbs: Record<string, Verb<Options>> = {
     positionals: [{ name: "<source>" }, { name: "<dir>" }],
     options: { ...sourceOptions, ...ingestCommon, ...always },
     writes: true,
+    progress: ({ positionals: [id], values }) => `ingest ${id}${values.date ? ` ${values.date}` : ""}`,
     usage: () => sources.map((s) => `${s.usage} ${usageLine("", { positionals: [], options: ingestCommon, summary: "" }).trim()}`),
     validate({ positionals: [id], values }) {
       const source = sourceById(id);
@@ -67,7 +82,7 @@ const verbs: Record<string, Verb<Options>> = {
     async run({ positionals: [id, location], values, warehouse }) {
       const source = sourceById(id)!;
       const report = await source.ingest({ warehouse, location, date: values.date, waitMs: seconds(values.wait), allowMassDeletion: values["allow-mass-deletion"], log, warn });
-      process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : ingestSummary(source.id, report));
+      print(values.json ? `${JSON.stringify(report)}\n` : ingestSummary(source.id, report));
     },
   }),
   answers: verb({
@@ -78,7 +93,7 @@ const verbs: Record<string, Verb<Options>> = {
     async run({ values, warehouse }) {
       const { computeAnswers, formatAnswers } = await import("./questions/answers.ts");
       const answers = await computeAnswers(warehouse);
-      process.stdout.write(values.json ? `${JSON.stringify(values.all ? answers : answers.primary)}\n` : formatAnswers(answers, { all: values.all === true }));
+      print(values.json ? `${JSON.stringify(values.all ? answers : answers.primary)}\n` : formatAnswers(answers, { all: values.all === true }));
     },
   }),
   generate: verb({
@@ -93,13 +108,15 @@ const verbs: Record<string, Verb<Options>> = {
       json: { type: "boolean", help: "the whole summary as JSON, with every night's changes (default: a few lines)" },
       ...always,
     },
+    progress: ({ positionals: [out] }) => `generate ${out}`,
     async run({ positionals: [out], values }) {
       const { prepareOutDir } = await import("./generate/out-dir.ts");
       prepareOutDir(out, { force: values.force });
       const { generate } = await import("./generate/index.ts");
       const internalScale = values["internal-scale"] === undefined ? undefined : Number(values["internal-scale"]);
-      const summary = await generate({ outDir: out, scale: Number(values.scale ?? 1), nights: Number(values.nights ?? 1), internalScale, seed: Number(values.seed ?? 1) });
-      process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : generateSummary(summary));
+      const onProgress = (file: string, bytes: number) => progress?.update(`${file}: ${Math.round(bytes / 1e6)} MB`);
+      const summary = await generate({ outDir: out, scale: Number(values.scale ?? 1), nights: Number(values.nights ?? 1), internalScale, seed: Number(values.seed ?? 1), onProgress });
+      print(values.json ? `${JSON.stringify(summary)}\n` : generateSummary(summary));
     },
   }),
   check: verb({
@@ -110,7 +127,7 @@ const verbs: Record<string, Verb<Options>> = {
     async run({ warehouse }) {
       const { runChecks } = await import("./checks/index.ts");
       const results = await runChecks(warehouse);
-      process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      print(`${JSON.stringify(results, null, 2)}\n`);
       const failed = results.filter((r) => r.violations > 0);
       if (failed.length > 0) throw new StrataError(failed.map((r) => `${r.check}: ${r.violations} rows`).join("; "));
     },
@@ -131,7 +148,7 @@ const verbs: Record<string, Verb<Options>> = {
         if (error.code === "EPIPE") process.exit(0);
         throw error;
       });
-      process.stdout.write(values.json ? formatJson(result) : values.csv ? formatCsv(result) : formatTable(result));
+      print(values.json ? formatJson(result) : values.csv ? formatCsv(result) : formatTable(result));
     },
   }),
   status: verb({
@@ -148,7 +165,7 @@ const verbs: Record<string, Verb<Options>> = {
         warehouse, version: m.version, publishedAt: m.publishedAt, deliveries,
         vendorNights: deliveries.vendor ?? [], internalExtract: m.sources.internal?.deliveries.at(-1)?.loadedAt ?? null, tables: Object.keys(m.tables),
       };
-      process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+      print(`${JSON.stringify(status, null, 2)}\n`);
     },
   }),
   versions: verb({
@@ -159,7 +176,7 @@ const verbs: Record<string, Verb<Options>> = {
     async run({ values, warehouse }) {
       const { listVersions } = await import("./warehouse/version-list.ts");
       const list = listVersions(warehouse);
-      process.stdout.write(values.json ? `${JSON.stringify({ warehouse, ...list })}\n` : versionsSummary(warehouse, list));
+      print(values.json ? `${JSON.stringify({ warehouse, ...list })}\n` : versionsSummary(warehouse, list));
     },
   }),
   rollback: verb({
@@ -177,7 +194,7 @@ const verbs: Record<string, Verb<Options>> = {
     async run({ values, warehouse }) {
       const { rollback } = await import("./load/rollback.ts");
       const report = await rollback({ warehouse, toVersion: Number(values["to-version"]), waitMs: seconds(values.wait) });
-      process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : rollbackSummary(report));
+      print(values.json ? `${JSON.stringify(report)}\n` : rollbackSummary(report));
     },
   }),
   build: verb({
@@ -230,8 +247,13 @@ async function main(argv: string[]): Promise<void> {
   verbose = parsed.values.verbose === true;
   const dir = warehouseDir(parsed.values.warehouse as string | undefined);
   if (spec.reads) assertPublished(dir);
-  if (spec.writes) stopOnSignals();
-  await spec.run({ ...parsed, warehouse: dir });
+  if (spec.writes) stopOnSignals(() => progress?.stop());
+  if (spec.progress) progress = Progress.start(spec.progress(parsed), { verbose });
+  try {
+    await spec.run({ ...parsed, warehouse: dir });
+  } finally {
+    progress?.stop();
+  }
   if (spec.writes) await signalsDelivered();
 }
 

@@ -19,7 +19,7 @@
  * count added. Names, titles and review texts never change: they carry the business keys.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { daysFromCivil, fmtDay } from "./random.ts";
 import { RATES, VENDOR_ENTITIES, World, csv, type VendorEntity } from "./records.ts";
 
@@ -46,6 +46,8 @@ export interface GenerateOptions {
   internal?: boolean;
   /** Record the business keys in generation.json when an entity has fewer records than this. Default 5000. */
   keyListLimit?: number;
+  /** Told the file being written (relative to outDir) and its bytes so far, every few MB. */
+  onProgress?: (file: string, bytes: number) => void;
 }
 
 export interface EntityChanges {
@@ -104,7 +106,11 @@ class Out {
   private buf = Buffer.allocUnsafe(1 << 22);
   private pos = 0;
   bytes = 0;
-  constructor(path: string) {
+  constructor(
+    path: string,
+    /** told the bytes written so far at each flush */
+    private readonly onFlush: (bytes: number) => void = () => {},
+  ) {
     this.fd = openSync(path, "w");
   }
   write(s: string): void {
@@ -122,6 +128,7 @@ class Out {
     while (off < this.pos) off += writeSync(this.fd, this.buf, off, this.pos - off);
     this.bytes += this.pos;
     this.pos = 0;
+    this.onFlush(this.bytes);
   }
   close(): number {
     this.flush();
@@ -157,7 +164,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
   mkdirSync(opts.outDir, { recursive: true });
 
   let internal: GenerationTruth["internal"] = null;
-  if (opts.internal !== false) internal = writeInternal(world, join(opts.outDir, "internal"));
+  const watch = (path: string) => (bytes: number) => opts.onProgress?.(relative(opts.outDir, path), bytes);
+  if (opts.internal !== false) internal = writeInternal(world, join(opts.outDir, "internal"), watch);
 
   // Per-index lifecycle state, advanced night by night: presence and version.
   const state = {} as Record<VendorEntity, { present: Uint8Array; version: Uint16Array }>;
@@ -173,7 +181,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
     mkdirSync(dir, { recursive: true });
     const night: Partial<NightTruth> = { night: k, date, dir: `vendor/${date}`, bytes: 0 };
     for (const e of VENDOR_ENTITIES) {
-      const ch = writeNight(world, e, k, state[e], join(dir, `${e}.json`), world.universe(e, nights - 1) < keyListLimit);
+      const ch = writeNight(world, e, k, state[e], join(dir, `${e}.json`), world.universe(e, nights - 1) < keyListLimit, watch);
       night.bytes! += ch.bytes;
       night[e] = ch.changes;
     }
@@ -198,8 +206,9 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
  */
 function writeNight(
   world: World, e: VendorEntity, k: number, st: { present: Uint8Array; version: Uint16Array }, path: string, withKeys: boolean,
+  watch: (path: string) => (bytes: number) => void,
 ): { bytes: number; changes: EntityChanges } {
-  const out = new Out(path);
+  const out = new Out(path, watch(path));
   const prevU = k === 0 ? 0 : world.universe(e, k - 1);
   const U = world.universe(e, k);
   const ch: EntityChanges = { records: 0, added: 0, updated: 0, deleted: 0, reappeared: 0, reappearedChanged: 0 };
@@ -242,23 +251,23 @@ function writeNight(
 }
 
 /** Writes movies.csv, users.csv and streams.csv. O(streams) time, O(movies) memory. */
-function writeInternal(world: World, dir: string): NonNullable<GenerationTruth["internal"]> {
+function writeInternal(world: World, dir: string, watch: (path: string) => (bytes: number) => void): NonNullable<GenerationTruth["internal"]> {
   mkdirSync(dir, { recursive: true });
   const { movies, users, streams } = world.base;
   let bytes = 0;
   const titles: string[] = new Array(movies);
-  let o = new Out(join(dir, "movies.csv"));
+  let o = new Out(join(dir, "movies.csv"), watch(join(dir, "movies.csv")));
   o.write("title,duration_mins,original_language,size_mb\n");
   for (let m = 0; m < movies; m++) {
     titles[m] = csv(world.movieTitle(m));
     o.write(world.movieCsv(m));
   }
   bytes += o.close();
-  o = new Out(join(dir, "users.csv"));
+  o = new Out(join(dir, "users.csv"), watch(join(dir, "users.csv")));
   o.write("first_name,last_name,email\n");
   for (let u = 0; u < users; u++) o.write(world.userCsv(u));
   bytes += o.close();
-  o = new Out(join(dir, "streams.csv"));
+  o = new Out(join(dir, "streams.csv"), watch(join(dir, "streams.csv")));
   o.write("movie_title,user_email,size_mb,start_at,end_at\n");
   const title = (m: number) => titles[m];
   // E-mails are cached while that costs < ~100 MB; beyond, each stream recomputes its user's e-mail.
