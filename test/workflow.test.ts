@@ -107,4 +107,17 @@ describe("nightly workflow", () => {
   test("the Pages artifact is the built dist/ folder", () => {
     assert.equal(steps[idx.upload]!.with?.path, "dist");
   });
+
+  test("docs/nightly.md describes this run: its time, its steps in order, the ingest command, the build's settings", () => {
+    const doc = readFileSync(new URL("../docs/nightly.md", import.meta.url), "utf8");
+    const [minute, hour] = String(on.schedule[0].cron).trim().split(/\s+/);
+    assert.ok(doc.includes(`**${hour.padStart(2, "0")}:${minute.padStart(2, "0")} UTC**`), "the time it runs");
+    const numbered = doc.split("\n## ")[0];
+    const order = ["`npm ci`", "pick the night", "**restore**", "npx strata ingest vendor", "`npm test`", "`npm run build`", "deploy it to GitHub Pages", "**save**"];
+    const at = order.map((what) => numbered.indexOf(what));
+    assert.ok(at.every((i) => i >= 0), `every step is listed: ${order.filter((_, i) => at[i] < 0).join(", ")}`);
+    assert.deepEqual([...at].sort((a, b) => a - b), at, "in the workflow's order");
+    assert.ok(doc.includes(steps[idx.ingest]!.run!.trim()), "the ingest command, as the workflow runs it");
+    for (const name of Object.keys(steps[idx.build]!.env ?? {})) assert.match(numbered, new RegExp(`\`${name}=`), `the build's ${name}`);
+  });
 });
