@@ -4,13 +4,14 @@
 // test cannot hit by timing) sent by the CLI to itself at a failpoint (STRATA_FAILPOINT_SIGNAL).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { generate } from "../data-loaders/generate/index.ts";
 import { processIdentity } from "../data-loaders/process-alive.ts";
 import { ingestVendorNight } from "../data-loaders/sources/catalogue/ingest.ts";
 import { copyWarehouse } from "../data-loaders/warehouse/versions.ts";
+import { startSilentServer } from "./support/ftp-fixtures.ts";
 import { publishedState, readManifestJson, type RunResult, strataAsync, strays } from "./support/published.ts";
 import { tempDir } from "./support/warehouse.ts";
 
@@ -80,6 +81,24 @@ describe("interrupting an ingest", () => {
     assert.equal(existsSync(join(warehouse, "_lock")), false);
     assert.deepEqual(strays(warehouse), []);
     assert.deepEqual(publishedState(warehouse), before);
+  });
+
+  test("during an FTP download (before the run takes the lock): exits at once, the download folder removed", async () => {
+    const server = await startSilentServer(); // accepts the connection, never answers: the download hangs
+    try {
+      const warehouse = tempDir("int-ftp");
+      copyWarehouse(base, warehouse);
+      const before = publishedState(warehouse);
+      const url = `ftp://vendor@127.0.0.1:${server.port}/vendor`;
+      const run = await strataAsync(["ingest", "vendor", url, "--date", NIGHT2, "--warehouse", warehouse], { STRATA_FTP_PASSWORD: "secret" }, { killAfterMs: 2500, signal: "SIGTERM" });
+      assert.equal(run.code, 143, run.stderr);
+      saysOnly(run, AS_IT_WAS);
+      assert.deepEqual(readdirSync(warehouse).filter((f) => f.startsWith(".download-")), [], "the download folder is gone");
+      assert.deepEqual(strays(warehouse), []);
+      assert.deepEqual(publishedState(warehouse), before);
+    } finally {
+      await server.close();
+    }
   });
 
   test("while waiting for another run's lock (--wait): stops waiting, leaves that lock alone", async () => {

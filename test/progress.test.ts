@@ -19,29 +19,30 @@ function fakeTerminal(isTTY = true) {
 describe("the status line", () => {
   test("nothing for the first second; then the time and the latest step, at most once a second; erased at the end", () => {
     const { out, clock } = fakeTerminal();
+    const text = () => out.text; // read fresh each time (an assertion on text() would narrow its type)
     const progress = Progress.start("generate /tmp/x", { out, now: clock.now })!;
     try {
       progress.update("vendor/2022-03-01/authors.json: 4 MB");
       clock.advance(900);
       progress.update("vendor/2022-03-01/books.json: 4 MB");
-      assert.equal(out.text, "", "short work shows nothing");
+      assert.equal(text(), "", "short work shows nothing");
       clock.advance(200);
       progress.update("vendor/2022-03-01/reviews.json: 8 MB");
-      assert.equal(out.text, `${ERASE}strata: generate /tmp/x: 1 s: vendor/2022-03-01/…`, "cut to the terminal's width (50)");
+      assert.equal(text(), `${ERASE}strata: generate /tmp/x: 1 s: vendor/2022-03-01/…`, "cut to the terminal's width (50)");
       clock.advance(500);
       progress.update("vendor/2022-03-01/reviews.json: 12 MB");
-      assert.equal(out.text.split(ERASE).length, 2, "not redrawn within the second");
+      assert.equal(text().split(ERASE).length, 2, "not redrawn within the second");
       clock.advance(600);
       progress.update("done");
-      assert.equal(out.text.split(ERASE).at(-1), "strata: generate /tmp/x: 2 s: done");
+      assert.equal(text().split(ERASE).at(-1), "strata: generate /tmp/x: 2 s: done");
     } finally {
       progress.stop();
     }
-    assert.ok(out.text.endsWith(ERASE), "erased");
-    const length = out.text.length;
+    assert.ok(text().endsWith(ERASE), "erased");
+    const length = text().length;
     clock.advance(5000);
     progress.update("late");
-    assert.equal(out.text.length, length, "nothing after stop");
+    assert.equal(text().length, length, "nothing after stop");
   });
 
   test("none when stderr is not a terminal, or with --verbose", () => {
