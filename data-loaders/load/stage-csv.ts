@@ -8,7 +8,9 @@
  * - `store_rejects = true` keeps going past a bad line and records it (it implies
  *   `ignore_errors`): a line with the wrong number of fields is rejected alone, and quarantined
  *   with its line. Its tables are temp tables that grow with every read, so they are dropped
- *   before each file; one line can carry several errors, so they are grouped by line.
+ *   before each file; one record can carry several errors, so they are grouped by record; its
+ *   line numbers skip line ends inside quoted fields, so rejects are paired with the count's
+ *   malformed records by byte offset, and lines come from the count (sql/csv_rejects.sql).
  * - `ignore_errors` alone would skip bad lines without a trace: never used alone.
  * - `strict_mode = false` would read a line with too many fields, dropping the extra ones, and
  *   `null_padding = true` one with too few, padding it: both stay off (the defaults, said here).

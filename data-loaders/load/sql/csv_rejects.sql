@@ -21,7 +21,7 @@ FROM (
 
 -- csv_reader_rejects: what DuckDB rejected (temp table csv_reject_errors, dropped before each read,
 -- so it holds this file's alone), one row per record in file order: it can report several errors
--- for one record (a line of spaces comes three times). line_byte_position is where it saw the
+-- for one record (a line of spaces comes more than once). line_byte_position is where it saw the
 -- record start, byte_position where the error was (at most the byte after the line end).
 CREATE OR REPLACE TEMP TABLE csv_reader_rejects AS
 SELECT row_number() OVER (ORDER BY line_byte_position) AS k,
