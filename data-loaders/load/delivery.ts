@@ -169,7 +169,7 @@ async function loadFile(db: Db, spec: FileSpec, ctx: FileContext): Promise<FileR
   if (accepted + quarantined !== recordsIn) throw new Error(`${path}: ${recordsIn} records read but ${accepted} accepted + ${quarantined} quarantined`);
   const report: FileReport = { table: spec.table, recordsIn, accepted, quarantined, warned, ...(ignoredColumns.length > 0 ? { ignoredColumns } : {}) };
   if (spec.rule === "full-replace") {
-    const allowed = await checkShrink(db, ctx.run, { table: spec.table, recordsIn, accepted, quarantined, what: `${path} (${spec.table})` }, ctx.breakers.replace);
+    const allowed = await checkShrink(db, ctx.run, { table: spec.table, recordsIn, accepted, quarantined, what: path }, ctx.breakers.replace);
     if (allowed !== null) {
       await addFileWarning(db, allowed);
       ctx.log(`${ctx.source} ${spec.table}: ${allowed}`);

@@ -6,8 +6,8 @@
  * `--allow-shrink` says the change is meant:
  * - a delivery that would leave the table empty (a header and no records, or every record
  *   quarantined), unless the table is empty already;
- * - one that would keep fewer than (1 − share) of the rows the table holds now;
- * - one that quarantines more than the share of its records.
+ * - one that quarantines more than the share of its records;
+ * - one that would keep fewer than (1 − share) of the rows the table holds now.
  * Unlike the history's, small tables are not exempt (the movies table, 91 rows, is one that broke);
  * instead a change of fewer than MIN_CHANGED_ROWS rows never trips it, so a tiny table may lose a
  * row or two. `strata check` applies the same rule to the loads in force
@@ -50,11 +50,12 @@ export function shrinkTrip(counts: ReplaceCounts, before: number | null, share: 
     if (recordsIn === 0) return `line 1: a header and no records: table ${table} would be left empty (${now})`;
     return `all ${recordsIn} records quarantined: table ${table} would be left empty (${now})`;
   }
-  if (before !== null && before - accepted >= MIN_CHANGED_ROWS && accepted < (1 - share) * before) {
-    return `table ${table} would shrink from ${before} to ${accepted} rows (${pct(before - accepted, before)} fewer, ${limit})`;
-  }
+  // the quarantine first: when records were refused, they are why the table would shrink
   if (quarantined >= MIN_CHANGED_ROWS && quarantined > share * recordsIn) {
     return `${quarantined} of ${recordsIn} records quarantined (${pct(quarantined, recordsIn)}, ${limit})`;
+  }
+  if (before !== null && before - accepted >= MIN_CHANGED_ROWS && accepted < (1 - share) * before) {
+    return `table ${table} would shrink from ${before} to ${accepted} rows (${pct(before - accepted, before)} fewer, ${limit})`;
   }
   return null;
 }
