@@ -159,10 +159,14 @@ describe("the record count, independent of DuckDB", () => {
     assert.equal(count.records, 2);
   });
 
-  test("refused, with the line: an unterminated quote, a cut last line, a malformed record over several lines", async () => {
+  test("refused, with the line: an unterminated quote, a cut last line, a malformed record over several lines, a lone CR", async () => {
     await assert.rejects(countCsvRecords(file('a,b,c\n1,2,3\n4,"5,6\n7,8,9\n'), 3), /line 3: a quoted field opened here is never closed/);
     await assert.rejects(countCsvRecords(file("a,b,c\n1,2,3\n4,5"), 3), /line 3: the last line has 2 of 3 fields and no line end: the file is cut short/);
     await assert.rejects(countCsvRecords(file('a,b,c\n1,"2\n3",4,5\n'), 3), /line 2: a record running to line 3 .* has 4 fields, not 3/);
+    // DuckDB fails the whole file on a lone CR, naming no line
+    const lone = file("a,b,c\n1,2,3\n4,5\r,6\n");
+    await assert.rejects(rows(lone, ", store_rejects = true"), /The CSV Parser state machine reached an invalid state/);
+    await assert.rejects(countCsvRecords(lone, 3), /line 3: a carriage return \(CR\) outside quotes that does not end the line/);
   });
 
   test("streams the file: a record across chunk boundaries counts once", async () => {

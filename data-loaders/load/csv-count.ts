@@ -16,7 +16,9 @@
  * - a last line cut short: fewer fields than the header and no line end (a truncated file; the
  *   records after the cut were never delivered, so they cannot even be quarantined);
  * - a record with the wrong number of fields that spans several lines (a quote opened in the
- *   wrong place has joined lines that were records of their own).
+ *   wrong place has joined lines that were records of their own);
+ * - a CR outside quotes that is not part of a CRLF line end (DuckDB's strict reader fails the
+ *   whole file on it, without saying where).
  * A one-line record with the wrong number of fields, or text after a closing quote, is listed in
  * `malformed`, with its line and bytes: DuckDB rejects it, and it is quarantined with its line.
  */
@@ -75,6 +77,7 @@ export async function countCsvRecords(path: string, headerFields: number): Promi
   let quoteLine = 0; // where the quoted field being read opened
   let offset = 0; // of the first byte of the chunk being read
   let recordStart = 0; // offset of the current record's first byte
+  let carriageReturn = false; // the byte before was a CR outside quotes: only a LF may follow
 
   /** Ends the record being read at `end`, the offset of its line end (or of the end of the file). */
   const endRecord = (complete: boolean, end: number) => {
@@ -107,6 +110,11 @@ export async function countCsvRecords(path: string, headerFields: number): Promi
       if (bytesRead === 0) break;
       for (let i = 0; i < bytesRead; i++) {
         const c = buffer[i];
+        if (carriageReturn) {
+          // DuckDB's strict reader fails the whole file on a lone CR, without a line: say where
+          if (c !== LF) throw new StrataError(`${path}: line ${line}: a carriage return (CR) outside quotes that does not end the line`);
+          carriageReturn = false;
+        }
         if (c === LF) {
           if (state === QUOTED) {
             line++;
@@ -122,7 +130,8 @@ export async function countCsvRecords(path: string, headerFields: number): Promi
           empty = true;
           textAfterQuote = false;
         } else if (c === 0x0d) {
-          // CR: part of a CRLF line end, or a character of a field; either way no structure
+          // CR: inside quotes a character of the field; outside, the first half of a CRLF line end
+          if (state !== QUOTED) carriageReturn = true;
         } else if (state === QUOTED) {
           if (c === QUOTE) state = QUOTE_SEEN;
         } else if (c === COMMA) {
