@@ -96,6 +96,8 @@ describe("a new source is a folder plus one line", () => {
     assert.deepEqual(rows, [{ business_key: "1", postcode: "SW19" }, { business_key: "2", postcode: "E1" }]);
     writeFileSync(join(dir, "users.csv"), 'id,postcode\n1,"SW19\n2,E1\n');
     await assert.rejects(toyUsers.ingest({ warehouse: fresh, location: dir, date: "2024-05-02" }), /users\.csv: line 2: a quoted field opened here is never closed/);
+    writeFileSync(join(dir, "users.csv"), "id,postcode\n");
+    await assert.rejects(toyUsers.ingest({ warehouse: fresh, location: dir, date: "2024-05-02" }), /users\.csv: line 1: no records; an empty snapshot would read as "everything deleted"/);
   });
 
   test("its table is published under its domain, and its mart answers strata query", async () => {

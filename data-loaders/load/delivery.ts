@@ -177,6 +177,10 @@ async function loadFile(db: Db, spec: FileSpec, ctx: FileContext): Promise<FileR
     await replaceTable(db, ctx.run, spec.table);
     return report;
   }
+  // an empty snapshot reads as "everything deleted", whatever the history's size (as an empty vendor dump)
+  if (recordsIn === 0 && !ctx.breakers.history.allow) {
+    throw new StrataError(`${path}: line 1: no records; an empty snapshot would read as "everything deleted", so it is refused (pass --allow-mass-deletion to accept it)`);
+  }
   const counts = await mergeIntoHistory(db, ctx.run, {
     table: spec.table, validFrom: ctx.validFrom, loadId: ctx.loadId, label: ctx.key, recordsIn, quarantined,
     breaker: ctx.breakers.history, what: `${path} (${spec.table}, ${ctx.key})`,
