@@ -67,9 +67,14 @@ export async function stageCsv(db: Db, request: CsvStageRequest): Promise<CsvSta
     FROM read_csv(${sqlLiteral(path)}, header = true, columns = ${columns}, auto_detect = false,
                   delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false,
                   store_rejects = true, rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans')`);
-  // the count runs on this thread while DuckDB reads on its own; both are awaited before either's
-  // failure is reported, so no query is left running on the connection
-  const [count, done] = await Promise.allSettled([countCsvRecords(path, names.length), read]);
+  // the count runs on this thread while DuckDB reads on its own; a file the count refuses stops
+  // the read, and both are awaited before either's failure is reported, so no query is left
+  // running on the connection
+  const counting = countCsvRecords(path, names.length).catch((error: unknown) => {
+    db.interrupt();
+    throw error;
+  });
+  const [count, done] = await Promise.allSettled([counting, read]);
   if (count.status === "rejected") throw count.reason;
   if (done.status === "rejected") {
     const message = (done.reason as Error).message;
