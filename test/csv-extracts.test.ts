@@ -18,7 +18,6 @@ import { checksums, hasRealData, query, realInternal, realV1, realV2, strata, te
 const FILES = ["users.csv", "movies.csv", "streams.csv"] as const;
 type Extract = (typeof FILES)[number];
 const real = (file: Extract) => readFileSync(join(realInternal, file), "utf8");
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A folder with the three real extracts, `changes` replacing some of them (text as written). */
 function extract(changes: Partial<Record<Extract, string>>): string {
