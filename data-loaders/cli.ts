@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
       verbose: { type: "boolean", short: "v" },
       help: { type: "boolean", short: "h" },
       "allow-mass-deletion": { type: "boolean" },
+      "allow-shrink": { type: "boolean" },
     },
   });
   const [verb, ...rest] = positionals;
@@ -59,7 +60,13 @@ async function main(argv: string[]): Promise<void> {
       if (!source) throw new UsageError(`ingest: unknown source ${id ?? "(none)"} (${sources.map((s) => s.id).join(" or ")})`);
       if (!location) throw new UsageError(`ingest ${id}: missing <dir>`);
       if (source.dated && !values.date) throw new UsageError(`ingest ${id}: --date YYYY-MM-DD is required`);
-      const report = await source.ingest({ warehouse, location, date: values.date, waitMs, allowMassDeletion: values["allow-mass-deletion"], log });
+      // each override belongs to a load rule: said, rather than ignored, for a source without it
+      const rules = new Set(source.tables.map((t) => t.rule));
+      if (values["allow-mass-deletion"] && !rules.has("snapshot-history")) throw new UsageError(`ingest ${id}: --allow-mass-deletion is for sources kept as histories`);
+      if (values["allow-shrink"] && !rules.has("full-replace")) throw new UsageError(`ingest ${id}: --allow-shrink is for sources whose tables each delivery replaces`);
+      const report = await source.ingest({
+        warehouse, location, date: values.date, waitMs, allowMassDeletion: values["allow-mass-deletion"], allowShrink: values["allow-shrink"], log,
+      });
       process.stdout.write(`${JSON.stringify(report)}\n`);
       return;
     }
