@@ -276,7 +276,8 @@ test("history: the catalogue as of a night has the rows SQL finds; a record's ve
   const dateInput = page.locator('#asof-controls input[type="date"]');
   await dateInput.waitFor();
   assert.equal(await dateInput.getAttribute("min"), nights[0]);
-  assert.equal(await dateInput.getAttribute("max"), nights.at(-1));
+  assert.equal(await dateInput.getAttribute("max"), null, "a date after the newest night can be asked for (and says so)");
+  assert.equal(await dateInput.inputValue(), nights.at(-1), "opens on the newest night");
   await page.locator("#asof-controls select").selectOption("authors");
   await dateInput.fill(night);
   const result = page.locator(`#asof-result [data-asof="${night}"][data-entity="authors"]`);
@@ -298,6 +299,110 @@ test("history: the catalogue as of a night has the rows SQL finds; a record's ve
   assert.ok((await page.locator("#nightly-changes svg").count()) > 0, "changes chart");
   assertClean(watch);
   await page.close();
+});
+
+test("history: the date and the record live in the address (a reload keeps them); the picker searches; a date after the newest night says so; every night's row adds up", async () => {
+  const nights = mergedNights(readManifest(warehouse)).map((n) => n.key);
+  const night = nights[Math.min(2, nights.length - 1)];
+  const { page, watch } = await openPage(HISTORY);
+  const dateInput = page.locator('#asof-controls input[type="date"]');
+  await dateInput.waitFor();
+  await page.locator("#asof-controls select").selectOption("authors");
+  await dateInput.fill(night);
+  await page.locator(`#asof-result [data-asof="${night}"][data-entity="authors"]`).waitFor();
+
+  // The picker searches: a book with more than one version, found by a word of its title.
+  const [book] = await sql<{ key: string; title: string }>(
+    `SELECT business_key AS key, arg_max(title, valid_from) AS title FROM books_history GROUP BY business_key
+     HAVING count(*) > 1 ORDER BY count(*) DESC, business_key LIMIT 1`,
+  );
+  const word = book.title.split(/\s+/).sort((a, b) => b.length - a.length)[0].toLowerCase();
+  await page.locator("#record-controls select").first().selectOption("books");
+  const search = page.locator("[data-record-search]");
+  await search.waitFor();
+  await search.fill(word);
+  const listed = await page.locator("[data-record-select] option").evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent ?? ""]));
+  const [{ n: matches }] = await sql<{ n: number }>(
+    `SELECT CAST(count(*) AS INTEGER) AS n FROM (SELECT business_key, arg_max(title, valid_from) AS title FROM books_history GROUP BY business_key)
+     WHERE contains(lower(title), '${word.replaceAll("'", "''")}') OR contains(business_key, '${word.replaceAll("'", "''")}')`,
+  );
+  assert.equal(listed.length, matches, `the records matching "${word}"`);
+  for (const [key, label] of listed) assert.ok(label.toLowerCase().includes(word) || key.includes(word), `${label} matches ${word}`);
+  assert.equal(await page.locator("[data-record-count]").getAttribute("data-matches"), String(matches));
+  await page.locator("[data-record-select]").selectOption(book.key);
+  await page.locator(`#record-versions[data-key="${book.key.replaceAll('"', '\\"')}"]`).waitFor();
+
+  // The address holds the date and the record; a reload (or a colleague) sees the same.
+  await page.waitForFunction(([n, key]) => {
+    const p = new URLSearchParams(location.search);
+    return p.get("as-of") === n && p.get("record") === key && p.get("record-catalogue") === "books" && p.get("catalogue") === "authors";
+  }, [night, book.key] as const);
+  const link = page.url();
+  await page.reload();
+  await page.locator(`#asof-result [data-asof="${night}"][data-entity="authors"]`).waitFor();
+  assert.equal(await dateInput.inputValue(), night);
+  assert.equal(await page.locator("#asof-controls select").inputValue(), "authors");
+  assert.equal(await page.locator("#record-controls select").first().inputValue(), "books");
+  assert.equal(await page.locator("[data-record-select]").inputValue(), book.key);
+  assert.equal(await page.locator("#record-versions").getAttribute("data-key"), book.key);
+  assert.equal(await page.locator("#link-note [data-link-problems]").count(), 0, "nothing to report");
+  await page.close();
+  const other = await openPage(link.replace(server.url, ""));
+  await other.page.locator(`#record-versions[data-key="${book.key.replaceAll('"', '\\"')}"]`).waitFor();
+  assertClean(other.watch);
+  await other.page.close();
+
+  // A date after the newest night: the newest night's catalogue, and the page says so.
+  const newest = nights.at(-1)!;
+  const after = await openPage(`${HISTORY}?as-of=2099-01-01&catalogue=books`);
+  const result = after.page.locator('#asof-result [data-asof="2099-01-01"][data-entity="books"]');
+  await result.waitFor();
+  const note = after.page.locator("#asof-result [data-after-newest]");
+  assert.equal(await note.getAttribute("data-after-newest"), newest);
+  assert.match((await note.textContent()) ?? "", new RegExp(`after the newest night loaded, ${newest}`));
+  const [{ n: live }] = await sql<{ n: number }>(
+    `SELECT CAST(count(*) AS INTEGER) AS n FROM books_history WHERE valid_from <= DATE '${newest}' AND (valid_to IS NULL OR valid_to > DATE '${newest}') AND NOT is_deleted`,
+  );
+  assert.equal(Number(await result.getAttribute("data-rows")), live);
+  await after.page.close();
+  assertClean(after.watch);
+
+  // What the address asks for is checked: a bad date, an unknown record, markup in a value.
+  const bad = await openPage(`${HISTORY}?as-of=${encodeURIComponent("<b>soon</b>")}&record=${encodeURIComponent("no such record")}&record-catalogue=authors`);
+  const problems = bad.page.locator("#link-note [data-link-problems]");
+  await problems.waitFor();
+  assert.match((await problems.textContent()) ?? "", /“<b>soon<\/b>” is not a date/);
+  assert.match((await problems.textContent()) ?? "", /“no such record” is not in the authors history/);
+  assert.equal(await bad.page.locator("#link-note b").count(), 0, "the address's text stays text");
+  await bad.page.locator(`#asof-result [data-asof="${newest}"]`).waitFor();
+  await bad.page.close();
+  assertClean(bad.watch);
+
+  // Each night's row adds up: records in = added + updated + reappeared + unchanged + quarantined.
+  const check = await openPage(HISTORY);
+  await check.page.locator("#changes tbody tr").first().waitFor();
+  const head = await check.page.locator("#changes thead th").allTextContents();
+  const rows = await check.page.locator("#changes tbody tr").evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent ?? "")));
+  const col = (name: string) => {
+    const i = head.indexOf(name);
+    assert.ok(i >= 0, `a "${name}" column: ${head.join(", ")}`);
+    return i;
+  };
+  const num = (s: string) => Number(s.replaceAll(",", ""));
+  const loads = await sql<{ night: string; entity: string; quarantined: number; kept: number }>(
+    `SELECT strftime(data_date, '%Y-%m-%d') AS night, entity, CAST(quarantined AS INTEGER) AS quarantined, CAST(kept AS INTEGER) AS kept
+     FROM loads WHERE source = 'vendor' ORDER BY night, entity`,
+  );
+  assert.equal(rows.length, loads.length);
+  rows.forEach((r, i) => {
+    const parts = ["= added", "+ updated", "+ reappeared", "+ unchanged", "+ quarantined"].map((c) => num(r[col(c)]));
+    assert.equal(num(r[col("records in")]), parts.reduce((a, b) => a + b, 0), `${r[0]} ${r[1]}: ${r.join(" | ")}`);
+    assert.equal(num(r[col("+ quarantined")]), loads[i].quarantined, `${r[0]} ${r[1]} quarantined`);
+    assert.equal(num(r[col("of which kept")]), loads[i].kept, `${r[0]} ${r[1]} kept`);
+  });
+  assert.ok(rows.some((r) => num(r[col("+ quarantined")]) > 0), "the demo nights quarantine some records: the column matters");
+  assertClean(check.watch);
+  await check.page.close();
 });
 
 test("quality: every load (with warned and kept), every quarantined record, every record accepted with a warning", async () => {
