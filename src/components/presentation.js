@@ -44,3 +44,8 @@ export const baseName = (path) => (path ? String(path).split(/[\\/]/).filter(Boo
 
 /** A definition as a sentence: capitalised, with a final full stop. */
 export const sentence = (text) => (text ? text[0].toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".") : "");
+
+/** "1 record", "2 records", "1 delivery", "3 deliveries": a count with its noun agreeing (en-US digits). */
+export function plural(n, one, many = /[^aeiou]y$/.test(one) ? `${one.slice(0, -1)}ies` : `${one}s`) {
+  return `${new Intl.NumberFormat("en-US", {maximumFractionDigits: 0}).format(n)} ${n === 1 ? one : many}`;
+}

@@ -443,6 +443,46 @@ test("quality: every load (with warned and kept), every quarantined record, ever
   await page.close();
 });
 
+test("quality: the loads table fits a laptop; each source's loads on an axis of their own (nights, or load times), never one mixed axis", async () => {
+  const { page, watch } = await openPage("quality", VIEWPORTS.laptop);
+  await page.locator("#loads tbody tr").first().waitFor();
+  await page.locator("#chart-quarantined figure").first().waitFor();
+  const fit = await page.locator("#loads .table-scroll").evaluate((el) => ({ scroll: el.scrollWidth, box: el.clientWidth }));
+  assert.ok(fit.scroll <= fit.box + 1, `the loads table is ${fit.scroll}px wide in a ${fit.box}px box at 1366px`);
+  assert.ok(await page.locator("#loads .table-scroll-hint").isHidden(), "no scroll hint when it fits");
+
+  const manifest = readManifest(warehouse);
+  const withLoads = sources.filter((s) => deliveriesOf(manifest, s.id).length);
+  for (const chart of ["#chart-loads", "#chart-quarantined"]) {
+    const figures = await page.locator(`${chart} figure[data-source]`).evaluateAll((els) =>
+      els.map((el) => ({
+        source: el.getAttribute("data-source"),
+        axis: el.getAttribute("data-axis"),
+        caption: el.querySelector("figcaption")?.textContent ?? "",
+        ticks: [...el.querySelectorAll('[aria-label="y-axis tick label"] text, [aria-label="x-axis tick label"] text')].map((t) => t.textContent ?? ""),
+        svgs: el.querySelectorAll("svg:not([class$='-swatches'])").length,
+      })),
+    );
+    assert.deepEqual(figures.map((f) => f.source), withLoads.map((s) => s.id), `${chart}: a chart per source`);
+    for (const f of figures) {
+      const source = sources.find((s) => s.id === f.source)!;
+      assert.equal(f.axis, source.dated ? "night" : "loaded", `${chart} ${f.source}: its axis`);
+      assert.match(f.caption, source.dated ? /by night delivered/ : /by loaded at/);
+      // Every label of one chart is of one kind: a night ("2022-03-01" or "03-01") or a load time ("2026-11-28 14:45").
+      const kind = (t: string) => (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(t) ? "loaded" : /^(\d{4}-)?\d{2}-\d{2}( · |$)/.test(t) ? "night" : "other");
+      const labels = f.ticks.filter((t) => kind(t) !== "other");
+      if (f.svgs) assert.ok(labels.length > 0, `${chart} ${f.source}: load labels ${JSON.stringify(f.ticks)}`);
+      for (const t of labels) assert.equal(kind(t), f.axis, `${chart} ${f.source}: "${t}" on a ${f.axis} axis`);
+    }
+  }
+  // The vendor's nights on its chart are the nights merged.
+  const nights = mergedNights(manifest).map((n) => n.key);
+  const vendorLabels = await page.locator('#chart-loads figure[data-source="vendor"] [aria-label="y-axis tick label"] text').allTextContents();
+  assert.deepEqual([...new Set(vendorLabels.map((t) => t.slice(0, 10)))], nights);
+  assertClean(watch);
+  await page.close();
+});
+
 test("screenshots at laptop and phone width, no sideways scrolling", async () => {
   await screenshots("", "landing", (page) => page.locator(".domain").first().waitFor());
   await screenshots(REPORT, "report", (page) => page.locator("#chart-outage svg").first().waitFor());
