@@ -85,9 +85,19 @@ async function screenshots(path: string, name: string, ready: (page: Page) => Pr
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `${name} at ${size} width scrolls sideways by ${overflow}px`);
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
+    assertAgreement(name, await page.locator("#observablehq-main").innerText());
     assertClean(watch);
     await page.close();
   }
+}
+
+/** Counts agree with their nouns: no "1 distinct reasons", no "3 record". */
+function assertAgreement(page: string, text: string) {
+  const nouns = "reason|warning|file|record|delivery|deliveries|load|row|version|night|book|author|review|user|movie|session|table|column|match|source|cell|notebook";
+  const one = new RegExp(`(?<![\\d.,:/-])1\\s+(?:distinct\\s+)?(?:${nouns})(?:s|es)\\b`, "g");
+  const many = new RegExp(`(?<![\\d.,:/-])(?:0|[2-9]|[1-9]\\d[\\d,]*)\\s+(?:distinct\\s+)?(?:reason|warning|file|record|delivery|load|row|version|night|column|notebook)\\b(?!s)`, "g");
+  assert.deepEqual([...text.matchAll(one)].map((m) => m[0]), [], `${page}: "1 …s"`);
+  assert.deepEqual([...text.matchAll(many)].map((m) => m[0]), [], `${page}: "n …" without its plural`);
 }
 
 /** What `strata answers --json` prints over the test's warehouse: question id → primary value. */
@@ -221,6 +231,108 @@ test("report: the six figures equal `strata answers --json`, straight from the H
   assert.equal(await page.locator('[data-freshness="vendor-night"]').getAttribute("data-night"), night ?? "");
   assertClean(watch);
   await page.close();
+});
+
+test("report: old data is flagged against the build date; the extract's period; a figure rounded alike on its card and in its section; the duration card says what it measures", async () => {
+  const html = await (await fetch(`${server.url}${REPORT}`)).text();
+  const attr = (name: string, within = html) => new RegExp(`${name}="([^"]*)"`).exec(within)?.[1] ?? null;
+  const built = attr("data-built-at");
+  assert.match(built ?? "", /^\d{4}-\d{2}-\d{2}$/, "the card says when the page was built");
+  const age = (date: string) => Math.round((Date.parse(`${built}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)) / 86_400_000);
+  const staleNote = (what: string) => new RegExp(`<p class="stale-warning" data-stale="${what}" data-age-days="(\\d+)">([^<]*)</p>`).exec(html);
+
+  const night = mergedNights(readManifest(warehouse)).at(-1)!.key;
+  const nightNote = staleNote("vendor-night");
+  assert.equal(Boolean(nightNote), age(night) > 2, `vendor night ${night}, ${age(night)} days before the build`);
+  if (nightNote) {
+    assert.equal(Number(nightNote[1]), age(night));
+    assert.ok(nightNote[2].includes(night) && nightNote[2].includes(`${age(night).toLocaleString("en-US")} days`), nightNote[2]);
+  }
+  const [period] = await sql<{ first: string; last: string }>(
+    `SELECT strftime(min(start_local), '%Y-%m-%d') AS first, strftime(max(start_local), '%Y-%m-%d') AS last FROM streams`,
+  );
+  const extract = /<dd data-freshness="internal-extract" data-first="([^"]*)" data-last="([^"]*)">([^]*?)<\/dd>/.exec(html);
+  assert.ok(extract, "the extract's line");
+  assert.deepEqual([extract[1], extract[2]], [period.first, period.last], "the period its streams cover");
+  assert.match(extract[3], new RegExp(`streams started <strong>${period.first}</strong> to <strong>${period.last}</strong>`));
+  assert.match(extract[3], /loaded \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/, "and when it was loaded");
+  const extractNote = staleNote("extract");
+  assert.equal(Boolean(extractNote), age(period.last) > 7, `extract up to ${period.last}, ${age(period.last)} days before the build`);
+  if (extractNote) assert.equal(Number(extractNote[1]), age(period.last));
+
+  const { page, watch } = await openPage(REPORT);
+  await page.locator("[data-question] .sensitivity tr.primary-row").nth(5).waitFor({ timeout: 20_000 });
+  assert.equal(await page.locator(".stale-warning").count(), Number(Boolean(nightNote)) + Number(Boolean(extractNote)));
+  if (nightNote) assert.ok(await page.locator('[data-stale="vendor-night"]').isVisible());
+  // A figure reads the same on its card, in its answer and in its table's reported row.
+  for (const id of await page.locator("#answers [data-answer]").evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.answer!))) {
+    const card = (await page.locator(`#answers [data-answer="${id}"] .headline-value`).textContent())!.trim();
+    const section = page.locator(`[data-question="${id}"]`);
+    const answer = (await section.locator("[data-answer-text]").textContent())!;
+    const valueColumn = (await section.locator(".sensitivity thead th").allTextContents()).indexOf("Value");
+    const row = (await section.locator(".sensitivity tr.primary-row td").allTextContents())[valueColumn];
+    assert.equal(answer.split(" ")[0], card, `${id}: the answer`);
+    assert.equal(row, card, `${id}: the table's reported row`);
+  }
+  // The duration figure measures how long sessions stayed open, and says so on its card, here and on the landing page.
+  const q4 = (await page.locator('#answers [data-answer^="q4_"]').textContent()) ?? "";
+  assert.match(q4, /session length/i);
+  assert.match(q4, /stayed open/);
+  assert.match(q4, /not time spent watching/);
+  assertClean(watch);
+  await page.close();
+  const landing = await (await fetch(server.url)).text();
+  assert.match(domainSection(landing, "streaming"), /data-answer="q4_[^"]*"[^]*?stayed open[^]*?not time spent watching/);
+});
+
+test("tables wider than a phone scroll sideways, and show it; one type family on every page", async () => {
+  const { page, watch } = await openPage(REPORT, VIEWPORTS.phone);
+  await page.locator("[data-question] .sensitivity tr.primary-row").nth(5).waitFor({ timeout: 20_000 });
+  const wraps = page.locator("#questions .table-wrap");
+  const states = await wraps.evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.overflow));
+  assert.ok(states.includes("true"), "some sensitivity table is wider than a phone");
+  const shade = (el: Element, side: string) => getComputedStyle(el.querySelector(".table-frame")!, side).opacity;
+  for (let i = 0; i < states.length; i++) {
+    const wrap = wraps.nth(i);
+    const hint = wrap.locator(".table-scroll-hint");
+    if (states[i] !== "true") {
+      assert.ok(await hint.isHidden());
+      continue;
+    }
+    assert.ok(await hint.isVisible(), `table ${i}: a line says it scrolls`);
+    assert.match((await hint.textContent()) ?? "", /Scroll sideways/);
+    await page.waitForFunction((el) => getComputedStyle(el!.querySelector(".table-frame")!, "::after").opacity === "1", await wrap.elementHandle());
+    assert.equal(await wrap.evaluate(shade, "::before"), "0", "nothing hidden on the left yet");
+    await wrap.locator(".table-scroll").evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await page.waitForFunction((el) => (el as HTMLElement).dataset.atEnd === "true", await wrap.elementHandle());
+    // (the shades fade in and out in 0.15 s)
+    await page.waitForFunction((el) => getComputedStyle(el!.querySelector(".table-frame")!, "::before").opacity === "1", await wrap.elementHandle());
+    await page.waitForFunction((el) => getComputedStyle(el!.querySelector(".table-frame")!, "::after").opacity === "0", await wrap.elementHandle());
+  }
+  assertClean(watch);
+  await page.close();
+
+  // One family for text everywhere (code stays monospace): the first font of every text element's stack.
+  for (const path of ["", REPORT, HISTORY, "quality", "workbench"]) {
+    const { page, watch } = await openPage(path);
+    await page.locator("#observablehq-main h1").first().waitFor();
+    await page.waitForLoadState("networkidle");
+    const families = await page.evaluate(() => {
+      const seen: Record<string, string> = {};
+      for (const el of document.querySelectorAll("body *")) {
+        // code, SQL and SQL identifiers (the schema browser's names) stay monospace
+        if (el.closest("code, pre, kbd, samp, .cm-editor, .cm-tooltip, .sql-listing, .wb-ident, td.record, script, style, head")) continue;
+        const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim());
+        if (!own) continue;
+        const first = getComputedStyle(el).fontFamily.split(",")[0].trim().replace(/^["']|["']$/g, "");
+        seen[first] ??= `${el.tagName.toLowerCase()}${el.className && typeof el.className === "string" ? `.${el.className.split(" ")[0]}` : ""}: ${el.textContent!.trim().slice(0, 30)}`;
+      }
+      return seen;
+    });
+    assert.deepEqual(Object.keys(families), ["system-ui"], `/${path}: ${JSON.stringify(families)}`);
+    assertClean(watch);
+    await page.close();
+  }
 });
 
 test("report: first figure fast, ≤ 2 MB, no DuckDB or Arrow; charts and per-question details render", async () => {
