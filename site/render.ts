@@ -29,7 +29,8 @@ export function headlineCard(q: Figure, { base = "" }: { base?: string } = {}): 
     `<h2>${esc(p.label)}</h2>`,
     `<p class="headline-figure"><span class="headline-value">${esc(formatNumber(q.value, p.digits))}</span>${unit}</p>`,
     `<p class="headline-definition">${esc(sentence(q.definition))}</p>`,
-    p.note ? `<p class="headline-note">${esc(p.note)}</p>` : "",
+    // the short form where the card is a glance (the landing page on a phone)
+    p.note ? `<p class="headline-note"><span class="note-long">${esc(p.note)}</span><span class="note-short">${esc(p.shortNote ?? p.note)}</span></p>` : "",
     `<a class="headline-link" href="${esc(base)}#${esc(anchorOf(q))}">${base ? "The method →" : "How we computed it ↓"}</a>`,
     `</div>`,
   ].join("");

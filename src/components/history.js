@@ -232,7 +232,8 @@ export function versionTimeline(versions, {width, nights}) {
   return Plot.plot({
     width: Math.max(width, 280),
     height: 90,
-    marginLeft: 10,
+    marginLeft: 18,
+    marginRight: 18,
     x: {type: "utc", domain: [day(nights[0]), day(end)], label: null, ticks: Math.min(nights.length, width < 500 ? 4 : 8), tickFormat: (d) => d.toISOString().slice(5, 10)},
     y: {axis: null},
     color: {...KIND_COLORS, legend: true},
@@ -262,12 +263,20 @@ export function changesChart(changes, {width}) {
   // "MM-DD" labels: full ISO dates as ordinal strings make Plot warn (they look like dates).
   const data = later.flatMap((c) => kinds.map((kind) => ({night: c.night.slice(5), entity: c.entity, kind, n: c[kind] ?? 0})));
   if (!data.length) return h("p", {class: "muted"}, "Only one night loaded so far: nothing has changed yet.");
+  const nights = new Set(data.map((d) => d.night)).size;
+  const w = Math.max(width, 280);
+  // "MM-DD" needs about 40 px a night; fewer, the days of one month alone ("02"), else turned labels
+  const months = new Set(data.map((d) => d.night.slice(0, 2)));
+  const room = (w - 114) / nights;
+  const dayOnly = room < 40 && months.size === 1;
   return Plot.plot({
-    width: Math.max(width, 280),
+    width: w,
     height: 420,
     marginLeft: 44,
     marginRight: 70,
-    x: {label: `night (after the first, ${first})`},
+    marginBottom: room < 40 && !dayOnly ? 50 : 30,
+    x: {label: dayOnly ? `night of ${first.slice(0, 4)}-${[...months][0]} (after the first, ${first})` : `night (after the first, ${first})`,
+      tickFormat: dayOnly ? (d) => d.slice(3) : undefined, tickRotate: room < 40 && !dayOnly ? -45 : 0},
     y: {grid: true, label: "records changed"},
     fy: {label: null},
     color: {...KIND_COLORS, legend: true},
@@ -285,17 +294,18 @@ export function changesChart(changes, {width}) {
  * are parts of other columns.
  */
 export function changesTable(changes) {
+  // (a sign stays with its word when a header wraps)
   const count = (key, label, extra = {}) => ({key, label, align: "right", format: formatInt, ...extra});
   return h("div", {},
     table(changes, [
       {key: "night", label: "night"},
       {key: "entity", label: "entity"},
       count("records_in", "records in"),
-      count("added", "= added"),
-      count("updated", "+ updated"),
-      count("reappeared", "+ reappeared"),
-      count("unchanged", "+ unchanged"),
-      count("quarantined", "+ quarantined", {className: (v) => (v > 0 ? "bad-count" : null)}),
+      count("added", "=\u00A0added"),
+      count("updated", "+\u00A0updated"),
+      count("reappeared", "+\u00A0reappeared"),
+      count("unchanged", "+\u00A0unchanged"),
+      count("quarantined", "+\u00A0quarantined", {className: (v) => (v > 0 ? "bad-count" : null)}),
       count("kept", "of which kept", {className: () => "aside"}),
       count("warned", "warned", {className: () => "aside"}),
       count("deleted", "deleted (absent)")

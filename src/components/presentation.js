@@ -11,7 +11,8 @@ const PRESENTATION = {
   3: {label: "Movies from Singaporean authors' books streamed in December", unit: "movies", digits: 0, units: {sessions: "sessions"}},
   // end − start of a session: how long it stayed open, which is not how long anyone watched
   4: {label: "Average session length", unit: "minutes", digits: 1, units: {hours: "hours"},
-    note: "How long sessions stayed open (end − start), not time spent watching: a paused or idle session counts in full."},
+    note: "How long sessions stayed open, not time spent watching: a paused or idle session counts in full.",
+    shortNote: "How long sessions stayed open, not watch time."},
   5: {label: "Median stream size", unit: "GB", digits: 3, units: {gibibytes: "GiB"}},
   6: {label: "Users who watched at least half a movie in the last week of December", unit: "users", digits: 0, units: {sessions: "sessions"}}
 };

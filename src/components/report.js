@@ -33,11 +33,12 @@ export function questionDetails(q) {
     h("h4", {}, "Sensitivity: the same question under other reasonable definitions"),
     table(rows, [
       {key: "variant", label: "Variant", format: (v, r) => (r.is_primary ? h("strong", {}, `${v} (reported)`) : v)},
-      {key: "definition", label: "Definition", className: () => "prose"},
+      // the numbers next to the variant's name, the definition last: on a phone the numbers are on screen
       {key: "value", label: "Value", align: "right", format: figure},
       {key: "unit", label: "Unit"},
       {key: "diff", label: "vs reported", align: "right",
-        format: (d, r) => (r.is_primary ? "" : d == null ? h("span", {class: "muted"}, "other unit") : `${signed(d, p.digits)} (${signed(r.rel * 100, 1)} %)`)}
+        format: (d, r) => (r.is_primary ? "" : d == null ? h("span", {class: "muted"}, "other unit") : `${signed(d, p.digits)} (${signed(r.rel * 100, 1)} %)`)},
+      {key: "definition", label: "Definition", className: () => "prose"}
     ], {className: "sensitivity", rowAttrs: (r) => ({class: r.is_primary ? "primary-row" : null, dataset: {variant: r.variant}})}),
     h("details", {class: "sql-details"},
       h("summary", {}, `The SQL (data-loaders/questions/${q.id}.sql, run unchanged by the CLI and this report)`),

@@ -81,7 +81,7 @@ export function mountWorkbench(root, {questions, schema, tableUrls, domains = []
   const addButton = button("+ Add cell", {"data-add-cell": ""});
   const resetButton = button("Reset to Phase 2 queries", {"data-reset": ""});
   const linkButton = button("Copy link", {"data-copy-link": "", title: "The notebook is in the URL: share it"});
-  const toolbar = h("div", {className: "wb-toolbar"}, status, h("span", {className: "wb-spacer"}), runAllButton, addButton, linkButton, resetButton);
+  const toolbar = h("div", {className: "wb-toolbar"}, status, h("span", {className: "wb-spacer"}), runAllButton, addButton, linkButton);
 
   const notebookSelect = h("select", {"data-notebook-select": "", id: "wb-notebook", title: "Your notebooks, saved in this browser"});
   const nameInput = h("input", {type: "text", "data-notebook-name": "", hidden: true, maxLength: 80, "aria-label": "Notebook name"});
@@ -96,7 +96,8 @@ export function mountWorkbench(root, {questions, schema, tableUrls, domains = []
     nameInput,
     renameButton,
     newButton,
-    deleteButton
+    deleteButton,
+    resetButton
   );
   const messageText = h("span", {"data-notebook-message-text": ""});
   const messageClose = button("✕", {"aria-label": "Dismiss", title: "Dismiss", className: "wb-message-close"});
@@ -461,7 +462,8 @@ export function mountWorkbench(root, {questions, schema, tableUrls, domains = []
     if (same) {
       if (same.id !== notebook.id) {
         await openNotebook(same, "url");
-        showMessage("info", `This link holds your notebook “${same.name}”: it is open.`);
+        // a reload of the open notebook's own address needs no word
+        if (same.id !== store.current) showMessage("info", `This link holds your notebook “${same.name}”: it is open.`);
       } else root.dataset.notebookSource = "url";
       return true;
     }
@@ -470,8 +472,9 @@ export function mountWorkbench(root, {questions, schema, tableUrls, domains = []
     const others = store.notebooks.length;
     showMessage(
       "info",
-      `Opened the link's notebook as “${name}”, beside your ${others === 1 ? "notebook" : `${others} notebooks`}` +
-        (others ? ", which are as they were: switch in the list above." : ".")
+      others
+        ? `Opened the link's notebook as “${name}”, beside your ${others === 1 ? "notebook" : `${others} notebooks`}, which ${others === 1 ? "is" : "are"} as before: switch in the list above.`
+        : `Opened the link's notebook as “${name}”, saved in this browser's list of notebooks.`
     );
     return true;
   }

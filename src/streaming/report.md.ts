@@ -31,7 +31,28 @@ async function extractPeriod(warehouse: string): Promise<{ first: string; last: 
  * What the figures are as of: the vendor night and the internal extract (the period its streams
  * cover, and when it was loaded), with a warning when either is old for a build made now.
  */
-function freshnessHtml(f: ReturnType<typeof freshness>, period: Awaited<ReturnType<typeof extractPeriod>>, builtAt: Date): string {
+type Period = Awaited<ReturnType<typeof extractPeriod>>;
+
+/** How old the vendor night and the extract's newest stream are for a build at `builtAt`. */
+function staleness(f: ReturnType<typeof freshness>, period: Period, builtAt: Date) {
+  return {
+    night: ageAt(f.vendorNight, builtAt, STALE_AFTER_DAYS.vendorNight),
+    extract: ageAt(period?.last ?? null, builtAt, STALE_AFTER_DAYS.extract),
+  };
+}
+
+/** Above the figures, when the data is old: one line, the details in the freshness card. */
+function staleBannerHtml(f: ReturnType<typeof freshness>, period: Period, builtAt: Date): string {
+  const { night, extract } = staleness(f, period, builtAt);
+  const parts = [
+    night?.stale ? `the vendor's newest night (${esc(f.vendorNight)}) is ${days(night.days)} old` : "",
+    extract?.stale ? `the extract's newest stream (${esc(period!.last)}) is ${days(extract.days)} old` : "",
+  ].filter(Boolean);
+  if (!parts.length) return "";
+  return `<p class="stale-banner" data-stale-banner=""><strong>Old data:</strong> at this build (${builtAt.toISOString().slice(0, 10)}), ${parts.join(" and ")}. <a href="#freshness">What the figures are as of ↓</a></p>`;
+}
+
+function freshnessHtml(f: ReturnType<typeof freshness>, period: Period, builtAt: Date): string {
   const built = builtAt.toISOString().slice(0, 10);
   const vendor = [
     f.vendorNight ? `night of <strong>${esc(f.vendorNight)}</strong>` : "no vendor night loaded",
@@ -50,8 +71,7 @@ function freshnessHtml(f: ReturnType<typeof freshness>, period: Awaited<ReturnTy
   const internal = f.internalExtractLoadedAt
     ? `${covers}loaded ${esc(formatInstant(f.internalExtractLoadedAt))}${files ? ` <span class="muted">· ${files}</span>` : ""}`
     : "not loaded";
-  const night = ageAt(f.vendorNight, builtAt, STALE_AFTER_DAYS.vendorNight);
-  const extract = ageAt(period?.last ?? null, builtAt, STALE_AFTER_DAYS.extract);
+  const { night, extract } = staleness(f, period, builtAt);
   const warnings = [
     night?.stale
       ? `<p class="stale-warning" data-stale="vendor-night" data-age-days="${night.days}">The newest vendor night, ${esc(f.vendorNight)}, is ${days(night.days)} older than this build (${built}): the catalogue figures are as of that night, not today. The vendor delivers every night; check the nightly run.</p>`
@@ -84,10 +104,13 @@ function questionSectionHtml(q: Figure): string {
 
 const warehouse = await ensureWarehouse();
 const answers = await computeAnswers(warehouse);
+const f = freshness(warehouse);
+const period = await extractPeriod(warehouse);
+const builtAt = new Date();
 const template = readFileSync(new URL("./report.md.tmpl", import.meta.url), "utf8");
 const page = template
-  .replace("<!-- headline-figures -->", headlineGrid(answers.questions, { id: "answers" }))
-  .replace("<!-- freshness -->", freshnessHtml(freshness(warehouse), await extractPeriod(warehouse), new Date()))
+  .replace("<!-- headline-figures -->", staleBannerHtml(f, period, builtAt) + headlineGrid(answers.questions, { id: "answers" }))
+  .replace("<!-- freshness -->", freshnessHtml(f, period, builtAt))
   .replace("<!-- question-sections -->", answers.questions.map(questionSectionHtml).join("\n"));
 for (const placeholder of ["headline-figures", "freshness", "question-sections"]) {
   if (!template.includes(`<!-- ${placeholder} -->`)) throw new Error(`report.md.tmpl lost its <!-- ${placeholder} --> placeholder`);

@@ -93,8 +93,8 @@ async function screenshots(path: string, name: string, ready: (page: Page) => Pr
 
 /** Counts agree with their nouns: no "1 distinct reasons", no "3 record". */
 function assertAgreement(page: string, text: string) {
-  const nouns = "reason|warning|file|record|delivery|deliveries|load|row|version|night|book|author|review|user|movie|session|table|column|match|source|cell|notebook";
-  const one = new RegExp(`(?<![\\d.,:/-])1\\s+(?:distinct\\s+)?(?:${nouns})(?:s|es)\\b`, "g");
+  const nouns = "reason|warning|file|record|load|row|version|night|book|author|review|user|movie|session|table|column|match|source|cell|notebook";
+  const one = new RegExp(`(?<![\\d.,:/-])1\\s+(?:distinct\\s+)?(?:(?:${nouns})(?:s|es)|deliveries|entries|queries)\\b`, "g");
   const many = new RegExp(`(?<![\\d.,:/-])(?:0|[2-9]|[1-9]\\d[\\d,]*)\\s+(?:distinct\\s+)?(?:reason|warning|file|record|delivery|load|row|version|night|column|notebook)\\b(?!s)`, "g");
   assert.deepEqual([...text.matchAll(one)].map((m) => m[0]), [], `${page}: "1 …s"`);
   assert.deepEqual([...text.matchAll(many)].map((m) => m[0]), [], `${page}: "n …" without its plural`);
@@ -259,6 +259,11 @@ test("report: old data is flagged against the build date; the extract's period; 
   const extractNote = staleNote("extract");
   assert.equal(Boolean(extractNote), age(period.last) > 7, `extract up to ${period.last}, ${age(period.last)} days before the build`);
   if (extractNote) assert.equal(Number(extractNote[1]), age(period.last));
+  // Old data is said above the figures too, before anyone reads them.
+  const banner = /<p class="stale-banner" data-stale-banner="">([^]*?)<\/p>/.exec(html);
+  assert.equal(Boolean(banner), Boolean(nightNote || extractNote), "a line above the figures");
+  if (banner) assert.ok(html.indexOf(banner[0]) < html.indexOf('id="answers"'), "before the figures");
+  if (banner && nightNote) assert.ok(banner[1].includes(`(${night}) is ${age(night).toLocaleString("en-US")} days old`), banner[1]);
 
   const { page, watch } = await openPage(REPORT);
   await page.locator("[data-question] .sensitivity tr.primary-row").nth(5).waitFor({ timeout: 20_000 });
@@ -493,7 +498,7 @@ test("history: the date and the record live in the address (a reload keeps them)
   // Each night's row adds up: records in = added + updated + reappeared + unchanged + quarantined.
   const check = await openPage(HISTORY);
   await check.page.locator("#changes tbody tr").first().waitFor();
-  const head = await check.page.locator("#changes thead th").allTextContents();
+  const head = (await check.page.locator("#changes thead th").allTextContents()).map((t) => t.replaceAll("\u00A0", " "));
   const rows = await check.page.locator("#changes tbody tr").evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent ?? "")));
   const col = (name: string) => {
     const i = head.indexOf(name);

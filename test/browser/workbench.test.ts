@@ -407,7 +407,7 @@ test("a shared link opens beside your notebooks, never over them; the list switc
     const info = p.locator("[data-notebook-message]");
     assert.ok(await info.isVisible(), "the page says what the link did");
     assert.equal(await info.getAttribute("data-kind"), "info");
-    assert.match((await info.textContent()) ?? "", /beside your notebook/);
+    assert.match((await info.textContent()) ?? "", /beside your notebook, which is as before/);
     const stored = (await p.evaluate(() => (window as any).strataWorkbench.notebooks())) as { name: string; cells: string[] }[];
     assert.deepEqual(stored.find((nb) => nb.name === "My notebook")?.cells, mine, "my notebook is saved as it was");
 
@@ -421,6 +421,7 @@ test("a shared link opens beside your notebooks, never over them; the list switc
     await p.waitForFunction(() => (window as any).strataWorkbench, null, { timeout: 30_000 });
     await p.evaluate(() => (window as any).strataWorkbench.ready);
     assert.deepEqual(await cellSqls(p), mine, "a reload keeps the open notebook");
+    assert.ok(await p.locator("[data-notebook-message]").isHidden(), "a reload of my own notebook says nothing");
     assert.equal((await notebookList(p)).length, 2, "a reload of my own link adds no notebook");
     assert.equal(p.url(), myUrl);
 
