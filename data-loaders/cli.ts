@@ -12,6 +12,7 @@ import { generateSummary, ingestSummary, rollbackSummary, versionsSummary } from
 import { assertDeliveryDate } from "./delivery-date.ts";
 import { StrataError } from "./errors.ts";
 import { sourceById, sources } from "./sources/index.ts";
+import type { Source } from "./sources/source.ts";
 import { assertPublished } from "./warehouse/manifest.ts";
 import { warehouseDir } from "./warehouse/paths.ts";
 
@@ -56,11 +57,18 @@ const wait = {
 } as const satisfies Options;
 const seconds = (value: string | undefined) => (value === undefined ? 0 : Number(value) * 1000);
 
-/** Options of `ingest` that only some sources take: a source takes those its usage line names. */
+/** Options of `ingest` that only some sources take (`takenBy`). */
 const sourceOptions = {
   date: { type: "string", value: "YYYY-MM-DD", help: "the delivery's date (UTC), for dated sources; not after tomorrow", check: (v) => assertDeliveryDate(v) },
-  "allow-mass-deletion": { type: "boolean", help: "accept a delivery the mass-deletion breaker refuses" },
+  "allow-mass-deletion": { type: "boolean", help: "accept a delivery the mass-deletion breaker of a history refuses" },
+  "allow-shrink": { type: "boolean", help: "accept a delivery that empties or shrinks a table it replaces whole" },
 } as const satisfies Options;
+// Each belongs to dated deliveries or to a load rule: said, rather than ignored, for a source without it.
+const takenBy: Record<keyof typeof sourceOptions, [(source: Source) => boolean, string]> = {
+  date: [(s) => s.dated, "is for sources whose deliveries are dated"],
+  "allow-mass-deletion": [(s) => s.tables.some((t) => t.rule === "snapshot-history"), "is for sources kept as histories"],
+  "allow-shrink": [(s) => s.tables.some((t) => t.rule === "full-replace"), "is for sources whose tables each delivery replaces"],
+};
 const ingestCommon = { json: { type: "boolean", help: "the whole report as JSON (default: a summary)" }, ...warehouse, ...wait } as const satisfies Options;
 
 const verbs: Record<string, Verb<Options>> = {
@@ -75,13 +83,16 @@ const verbs: Record<string, Verb<Options>> = {
       const source = sourceById(id);
       if (!source) throw new UsageError(`ingest: unknown source ${id} (${sources.map((s) => s.id).join(" or ")})`, "ingest");
       if (source.dated && values.date === undefined) throw new UsageError(`ingest ${id}: --date YYYY-MM-DD is required`, "ingest");
-      for (const name of Object.keys(sourceOptions)) {
-        if (values[name as keyof typeof sourceOptions] !== undefined && !source.usage.includes(`--${name}`)) throw new UsageError(`ingest ${id}: --${name} is not an option of this source`, "ingest");
+      for (const [name, [takes, why]] of Object.entries(takenBy)) {
+        if (values[name as keyof typeof sourceOptions] !== undefined && !takes(source)) throw new UsageError(`ingest ${id}: --${name} ${why}`, "ingest");
       }
     },
     async run({ positionals: [id, location], values, warehouse }) {
       const source = sourceById(id)!;
-      const report = await source.ingest({ warehouse, location, date: values.date, waitMs: seconds(values.wait), allowMassDeletion: values["allow-mass-deletion"], log, warn });
+      const report = await source.ingest({
+        warehouse, location, date: values.date, waitMs: seconds(values.wait),
+        allowMassDeletion: values["allow-mass-deletion"], allowShrink: values["allow-shrink"], log, warn,
+      });
       print(values.json ? `${JSON.stringify(report)}\n` : ingestSummary(source.id, report));
     },
   }),

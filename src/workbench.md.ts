@@ -29,7 +29,7 @@ toc: false
 
 # SQL workbench
 
-Query the published tables with DuckDB, right in your browser: nothing is sent anywhere. Each cell runs with <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> (or its Run button); click a column header to sort. The notebook lives in this page's address, so a copied link reopens it, and in this browser's storage. The schema browser lists every published table by domain; the notebook opens with the six Phase 2 queries behind the streaming report's answers.
+Query the published tables with DuckDB, right in your browser: nothing is sent anywhere. Each cell runs with <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> (or its Run button); click a column header to sort. Your notebooks are saved in this browser, and the open one is in this page's address too: a copied link opens it for a colleague as a new notebook beside theirs, never over them. The schema browser lists every published table by domain; a first notebook opens with the six Phase 2 queries behind the streaming report's answers.
 
 <div id="workbench" data-workbench></div>
 

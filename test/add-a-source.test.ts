@@ -64,7 +64,8 @@ describe("a new source is a folder plus one line", () => {
     assert.ok(existsSync(join(warehouse, "landing", "toy-users", "2024-05-02", "users.csv")));
     assert.ok(existsSync(join(warehouse, "landing", "toy-users", "2024-05-02", "manifest.json")));
     const [q] = await query<{ reason: string; source_file: string }>(`SELECT reason, source_file FROM read_parquet('${warehouse}/quarantine/*.parquet') WHERE load_id = 'toy-users/2024-05-02'`);
-    assert.deepEqual(q, { reason: "postcode: does not match ^[A-Za-z]{1,2}\\d[A-Za-z\\d]?$", source_file: "landing/toy-users/2024-05-02/users.csv" });
+    // the shared CSV reading gives the record's line (149 users after the header, then "3,??")
+    assert.deepEqual(q, { reason: "line 151: postcode: does not match ^[A-Za-z]{1,2}\\d[A-Za-z\\d]?$", source_file: "landing/toy-users/2024-05-02/users.csv" });
     const versions = await query<{ postcode: string; valid_from: string; valid_to: string | null }>(
       `SELECT postcode, valid_from::VARCHAR AS valid_from, valid_to::VARCHAR AS valid_to FROM read_parquet('${warehouse}/toy_users_history/*.parquet') WHERE business_key = '1' ORDER BY valid_from`);
     assert.deepEqual(versions, [{ postcode: "SW19", valid_from: "2024-05-01", valid_to: "2024-05-02" }, { postcode: "N7", valid_from: "2024-05-02", valid_to: null }]);
@@ -84,6 +85,19 @@ describe("a new source is a folder plus one line", () => {
     writeFileSync(join(broken, "_manifest.json"), JSON.stringify(manifest));
     const failed = (await runChecks(broken, registry)).find((r) => r.check === "history_keys_without_exactly_one_current_version")!;
     assert.deepEqual(failed.sample.map((r) => [r.table_name, r.business_key]), [["toy_users_history", "1"]]);
+  });
+
+  test("its CSV is read by column name and refused whole when it cannot be read, like every CSV source", async () => {
+    const fresh = tempDir("toy-wh-byname");
+    const dir = tempDir("toy-byname");
+    writeFileSync(join(dir, "users.csv"), `postcode,id\n${[...night1].map(([id, pc]) => `${pc},${id}`).join("\n")}\n`);
+    await toyUsers.ingest({ warehouse: fresh, location: dir, date: "2024-05-01" });
+    const rows = await query<{ business_key: string; postcode: string }>(`SELECT business_key, postcode FROM read_parquet('${fresh}/toy_users_history/*.parquet') WHERE business_key IN ('1', '2') ORDER BY 1`);
+    assert.deepEqual(rows, [{ business_key: "1", postcode: "SW19" }, { business_key: "2", postcode: "E1" }]);
+    writeFileSync(join(dir, "users.csv"), 'id,postcode\n1,"SW19\n2,E1\n');
+    await assert.rejects(toyUsers.ingest({ warehouse: fresh, location: dir, date: "2024-05-02" }), /users\.csv: line 2: a quoted field opened here is never closed/);
+    writeFileSync(join(dir, "users.csv"), "id,postcode\n");
+    await assert.rejects(toyUsers.ingest({ warehouse: fresh, location: dir, date: "2024-05-02" }), /users\.csv: line 1: no records; an empty snapshot would read as "everything deleted"/);
   });
 
   test("its table is published under its domain, and its mart answers strata query", async () => {

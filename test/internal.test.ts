@@ -76,11 +76,13 @@ describe("bad internal rows", { skip: !hasRealData && "no ../shared data" }, () 
     assert.equal(streams.recordsIn, good + 4);
     assert.equal(streams.accepted, good);
     assert.equal(streams.quarantined, 4);
-    const reasons = (await query<{ reason: string }>(`SELECT reason FROM ${tableGlob(warehouse, "quarantine")} WHERE entity = 'streams' ORDER BY reason`)).map((r) => r.reason);
-    assert.equal(reasons.length, 4);
-    assert.ok(reasons.some((r) => r.startsWith("size_mb: expected a number")), reasons.join("; "));
-    assert.ok(reasons.some((r) => r.startsWith("start_at: does not match")), reasons.join("; "));
-    assert.ok(reasons.includes("end_at: before start_at"), reasons.join("; "));
-    assert.ok(reasons.some((r) => /^line \d+: /.test(r)), reasons.join("; "));
+    // each with its line (the header is line 1) and its position among the file's records
+    const rows = await query<{ record_index: number; reason: string }>(
+      `SELECT record_index::INT AS record_index, reason FROM ${tableGlob(warehouse, "quarantine")} WHERE entity = 'streams' ORDER BY record_index`);
+    assert.deepEqual(rows.map((r) => r.record_index), [good, good + 1, good + 2, good + 3]);
+    assert.match(rows[0].reason, new RegExp(`^line ${good + 2}: size_mb: expected a number`));
+    assert.match(rows[1].reason, new RegExp(`^line ${good + 3}: start_at: does not match`));
+    assert.equal(rows[2].reason, `line ${good + 4}: end_at: before start_at`);
+    assert.equal(rows[3].reason, `line ${good + 5}: 6 fields, the header has 5`);
   });
 });

@@ -5,6 +5,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { sqlLiteral } from "../db.ts";
+import { defaultBreaker } from "../load/history.ts";
+import { ALLOWED_SHRINK, MIN_CHANGED_ROWS } from "../load/shrink.ts";
 import { sources } from "../sources/index.ts";
 import type { Source } from "../sources/source.ts";
 import { openWarehouse, quoteIdentifier } from "../warehouse/open.ts";
@@ -23,6 +25,8 @@ export async function runChecks(warehouse: string, registry: Source[] = sources)
     const histories = registry.flatMap((s) => s.tables).filter((t) => t.rule === "snapshot-history" && manifest.tables[t.name]?.length);
     const versions = histories.map((t) => `SELECT ${sqlLiteral(t.name)} AS table_name, business_key::VARCHAR AS business_key, valid_from, valid_to, is_current, is_deleted FROM ${quoteIdentifier(t.name)}`);
     await db.run(`CREATE VIEW histories AS ${versions.length > 0 ? versions.join(" UNION ALL ") : "SELECT NULL::VARCHAR AS table_name, NULL::VARCHAR AS business_key, NULL::DATE AS valid_from, NULL::DATE AS valid_to, NULL::BOOLEAN AS is_current, NULL::BOOLEAN AS is_deleted LIMIT 0"}`);
+    // the breaker's setting, for the checks that apply it to the loads (replaced_tables_emptied_or_shrunk.sql)
+    await db.setVariables({ breaker_share: defaultBreaker().share, breaker_min_rows: MIN_CHANGED_ROWS, breaker_allowed: ALLOWED_SHRINK });
     const results: CheckResult[] = [];
     for (const file of readdirSync(folder).filter((f) => f.endsWith(".sql")).sort()) {
       const check = file.replace(/\.sql$/, "");

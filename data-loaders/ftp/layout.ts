@@ -1,10 +1,11 @@
 import { StrataError } from "../errors.ts";
+import { vendorFiles } from "../sources/catalogue/contract.ts";
 
 /**
- * The vendor's nightly dump. The whole catalogue is in these three files every night, so a
- * night without one of them is broken, never "everything of that kind was deleted".
+ * The vendor's nightly dump (its contract's files). The whole catalogue is in these three files
+ * every night, so a night without one of them is broken, never "everything of that kind was deleted".
  */
-export const NIGHT_FILES = ["authors.json", "books.json", "reviews.json"] as const;
+export const NIGHT_FILES = vendorFiles;
 export type NightFileName = (typeof NIGHT_FILES)[number];
 
 /**

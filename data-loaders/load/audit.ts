@@ -46,6 +46,16 @@ export async function collectAudit(db: Db): Promise<void> {
   await db.run(`INSERT INTO run_warnings SELECT load_id, entity, source_file, record_index, warning, record FROM warned`);
 }
 
+/**
+ * Adds a warning about the current file as a whole (`record_index` NULL, no record): a column
+ * its contract does not know, or a breaker overridden on purpose. `loads.warned` counts records,
+ * so it does not count these.
+ */
+export async function addFileWarning(db: Db, warning: string): Promise<void> {
+  await db.setVariables({ file_warning: warning });
+  await db.run(`INSERT INTO run_warnings SELECT getvariable('load_id'), getvariable('entity'), getvariable('source_file'), NULL, getvariable('file_warning'), NULL`);
+}
+
 /** Writes the run's quarantine, warnings and load rows as one new file each under `root`, and lists them in `next`. */
 export async function writeAudit(
   db: Db,

@@ -12,11 +12,13 @@ import type { Db } from "../db.ts";
 import { StrataError } from "../errors.ts";
 import { describeFile } from "../hash-file.ts";
 import { deliveriesOf, type FileRef } from "../warehouse/manifest.ts";
-import type { LoadRow } from "./audit.ts";
+import { addFileWarning, type LoadRow } from "./audit.ts";
 import { type Breaker, defaultBreaker, type HistoryCounts, mergeIntoHistory } from "./history.ts";
 import { startLanding } from "./landing.ts";
 import { replaceTable } from "./replace.ts";
 import { type LoadRun, withLoadRun } from "./run.ts";
+import { checkShrink } from "./shrink.ts";
+import { splitCsv, stageCsv } from "./stage-csv.ts";
 import { splitStaged, stageRecords } from "./stage.ts";
 
 const sqlFile = (name: string) => fileURLToPath(new URL(`./sql/${name}`, import.meta.url));
@@ -39,7 +41,15 @@ export type FileSpec = {
   rule: "full-replace" | "snapshot-history";
 };
 
-export type FileReport = { table: string; recordsIn: number; accepted: number; quarantined: number; warned: number } & Partial<HistoryCounts>;
+export type FileReport = {
+  table: string;
+  recordsIn: number;
+  accepted: number;
+  quarantined: number;
+  warned: number;
+  /** a CSV's columns its contract does not know: ignored, with a warning (absent when none) */
+  ignoredColumns?: string[];
+} & Partial<HistoryCounts>;
 export type DeliveryReport = { key: string; status: "loaded" | "already-loaded"; tables: FileReport[]; warehouseVersion: number };
 
 export type DeliveryOptions = {
@@ -54,7 +64,10 @@ export type DeliveryOptions = {
    */
   date?: string;
   waitMs?: number;
-  breaker?: Breaker;
+  /** accept a delivery the history's mass-deletion breaker refuses (history.ts) */
+  allowMassDeletion?: boolean;
+  /** accept a delivery the breaker of tables replaced whole refuses (shrink.ts) */
+  allowShrink?: boolean;
   log?: (line: string) => void;
 };
 
@@ -65,7 +78,7 @@ export async function loadDelivery(opts: DeliveryOptions): Promise<DeliveryRepor
   if (!existsSync(dir)) throw new StrataError(`${dir}: no such folder`);
   const missing = specs.filter((f) => !existsSync(join(dir, f.file))).map((f) => f.file);
   if (missing.length > 0) throw new StrataError(`${dir}: missing ${missing.join(", ")}; the ${source} delivery is refused`);
-  const breaker = opts.breaker ?? defaultBreaker();
+  const breakers = { history: defaultBreaker(opts.allowMassDeletion), replace: defaultBreaker(opts.allowShrink) };
   return withLoadRun({ warehouse, waitMs: opts.waitMs }, async (run) => {
     const { db } = run;
     const files = await Promise.all(specs.map((f) => describeFile(join(dir, f.file))));
@@ -92,7 +105,7 @@ export async function loadDelivery(opts: DeliveryOptions): Promise<DeliveryRepor
     await db.setVariables({ load_id: loadId });
     try {
       for (const [i, spec] of specs.entries()) {
-        const report = await loadFile(db, spec, { run, dir, source, key, loadId, breaker, validFrom: opts.date ?? loadedAt.slice(0, 10) });
+        const report = await loadFile(db, spec, { run, dir, source, key, loadId, breakers, log, validFrom: opts.date ?? loadedAt.slice(0, 10) });
         reports.push(report);
         rows.push({
           entity: spec.table, format: spec.kind, file: spec.file, sha256: files[i].sha256, bytes: files[i].bytes,
@@ -114,37 +127,63 @@ export async function loadDelivery(opts: DeliveryOptions): Promise<DeliveryRepor
   });
 }
 
-type FileContext = { run: LoadRun; dir: string; source: string; key: string; loadId: string; breaker: Breaker; validFrom: string };
+type FileContext = {
+  run: LoadRun;
+  dir: string;
+  source: string;
+  key: string;
+  loadId: string;
+  breakers: { history: Breaker; replace: Breaker };
+  log: (line: string) => void;
+  validFrom: string;
+};
 
-/** Stages one file, records its rejects and warnings, and applies its table's load rule. */
+/** Stages one file, records its quarantine and warnings, and applies its table's load rule. */
 async function loadFile(db: Db, spec: FileSpec, ctx: FileContext): Promise<FileReport> {
   const path = join(ctx.dir, spec.file);
   // where the record can be found for good: its landed copy
   await db.setVariables({ entity: spec.table, source_file: `landing/${ctx.source}/${ctx.key}/${spec.file}` });
-  const parsed = await stageRecords(db, {
-    path, kind: spec.kind, schema: spec.schema, what: `${spec.table} ${spec.kind.toUpperCase()}`,
-    normalizeSql: spec.normalizeSql,
+  const request = {
+    path, schema: spec.schema, what: `${spec.table} ${spec.kind.toUpperCase()}`, normalizeSql: spec.normalizeSql,
     materializeSql: spec.materializeSql ?? sqlFile(spec.rule === "snapshot-history" ? "record_hash.sql" : "materialize.sql"),
-  });
-  await splitStaged(db);
-  await ctx.run.collectAudit(db);
-  // malformed CSV lines, kept apart by DuckDB's reader (load/stage.ts)
+  };
+  let recordsIn: number;
+  let ignoredColumns: string[] = [];
   if (spec.kind === "csv") {
-    await db.run(`INSERT INTO run_quarantine SELECT getvariable('load_id'), getvariable('entity'), getvariable('source_file'), NULL, reason, record FROM raw_rejects`);
+    // every record accounted for against an independent count; malformed lines join the quarantine (load/stage-csv.ts)
+    ({ records: recordsIn, ignoredColumns } = await stageCsv(db, request));
+    await splitStaged(db);
+    await splitCsv(db);
+  } else {
+    recordsIn = await stageRecords(db, { ...request, kind: "json" });
+    await splitStaged(db);
   }
-  const [{ accepted, quarantined, rejected, warned }] = await db.all<{ accepted: number; quarantined: number; rejected: number; warned: number }>(
-    `SELECT (SELECT count(*) FROM staged)::INTEGER AS accepted, (SELECT count(*) FROM quarantined)::INTEGER AS quarantined,
-            ${spec.kind === "csv" ? "(SELECT count(*) FROM raw_rejects)" : "0"}::INTEGER AS rejected, (SELECT count(*) FROM warned)::INTEGER AS warned`);
-  const recordsIn = parsed + rejected;
-  if (accepted + quarantined + rejected !== recordsIn) throw new Error(`${path}: records lost between reading and splitting`);
-  const report: FileReport = { table: spec.table, recordsIn, accepted, quarantined: quarantined + rejected, warned };
+  await ctx.run.collectAudit(db);
+  for (const column of ignoredColumns) {
+    const warning = `column ${column}: not in the contract, ignored`;
+    await addFileWarning(db, warning);
+    ctx.log(`${ctx.source} ${spec.table}: ${spec.file}: ${warning}`);
+  }
+  const [{ accepted, quarantined, warned }] = await db.all<{ accepted: number; quarantined: number; warned: number }>(
+    `SELECT (SELECT count(*) FROM staged)::INTEGER AS accepted, (SELECT count(*) FROM quarantined)::INTEGER AS quarantined, (SELECT count(*) FROM warned)::INTEGER AS warned`);
+  if (accepted + quarantined !== recordsIn) throw new Error(`${path}: ${recordsIn} records read but ${accepted} accepted + ${quarantined} quarantined`);
+  const report: FileReport = { table: spec.table, recordsIn, accepted, quarantined, warned, ...(ignoredColumns.length > 0 ? { ignoredColumns } : {}) };
   if (spec.rule === "full-replace") {
+    const allowed = await checkShrink(db, ctx.run, { table: spec.table, recordsIn, accepted, quarantined, what: path }, ctx.breakers.replace);
+    if (allowed !== null) {
+      await addFileWarning(db, allowed);
+      ctx.log(`${ctx.source} ${spec.table}: ${allowed}`);
+    }
     await replaceTable(db, ctx.run, spec.table);
     return report;
   }
+  // an empty snapshot reads as "everything deleted", whatever the history's size (as an empty vendor dump)
+  if (recordsIn === 0 && !ctx.breakers.history.allow) {
+    throw new StrataError(`${path}: line 1: no records; an empty snapshot would read as "everything deleted", so it is refused (pass --allow-mass-deletion to accept it)`);
+  }
   const counts = await mergeIntoHistory(db, ctx.run, {
-    table: spec.table, validFrom: ctx.validFrom, loadId: ctx.loadId, label: ctx.key, recordsIn, quarantined: report.quarantined,
-    breaker: ctx.breaker, what: `${path} (${spec.table}, ${ctx.key})`,
+    table: spec.table, validFrom: ctx.validFrom, loadId: ctx.loadId, label: ctx.key, recordsIn, quarantined,
+    breaker: ctx.breakers.history, what: `${path} (${spec.table}, ${ctx.key})`,
   });
   return { ...report, ...counts };
 }

@@ -44,7 +44,7 @@ export class LoadRun {
     await writeParquet(db, this.incoming, file, select, compression, this.syncing);
   }
 
-  /** The base version's files of `table`, as `read_parquet(…)`'s absolute paths' folder and names. */
+  /** The base version's files of `table`, relative to `base.dir`. */
   baseFiles(table: string): string[] {
     return this.base.manifest.tables[table] ?? [];
   }

@@ -15,7 +15,8 @@ const sqlFile = (name: string) => fileURLToPath(new URL(`./sql/${name}`, import.
 
 export type StageRequest = {
   path: string;
-  kind: "json" | "csv";
+  /** JSON arrays here; CSV files go through load/stage-csv.ts, which ends in `stageRows` too */
+  kind: "json";
   schema: z.ZodObject;
   /** what the file should be, for messages: "v2 reviews JSON" */
   what: string;
@@ -29,38 +30,35 @@ export type StageRequest = {
  * Creates table `source_rows` (the file as read), view `raw` over it (record_index: 0-based
  * position among the records read; the declared columns; `reason`, NULL when the record is valid;
  * `warning`, NULL when it breaks no warning rule; `raw_record`, the record as JSON text when it
- * has either) and table `hashed`, the normalized records. For CSV, malformed lines are kept apart
- * in temp table `raw_rejects` (line, reason, record). Returns the number of records in `hashed`.
+ * has either) and table `hashed`, the normalized records. Returns the number of records in `hashed`.
  */
 export async function stageRecords(db: Db, request: StageRequest): Promise<number> {
-  const shape = sqlShapeOf(request.schema);
-  const reader =
-    request.kind === "json"
-      ? jsonArrayReader(request.path, request.schema)
-      : `read_csv(${sqlLiteral(request.path)}, header = true, columns = ${columnsArgument(shape)}, quote = '"', escape = '"', auto_detect = false,
-                  store_rejects = true, rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans')`;
-  const fields = Object.keys(shape.columns).map((c) => `"${c.replaceAll('"', '""')}"`).join(", ");
   try {
     // The one read of the file, in parallel; a parse error surfaces here. Insertion order is
     // kept, so a row's rowid is its record's position in the file.
-    await db.run(`CREATE OR REPLACE TEMP TABLE source_rows AS SELECT * FROM ${reader}`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE source_rows AS SELECT * FROM ${jsonArrayReader(request.path, request.schema)}`);
   } catch (error) {
     const message = (error as Error).message;
     if (!/^(Invalid Input Error|IO Error)/.test(message)) throw error;
     throw new StrataError(`${request.path}: not valid ${request.what}: ${firstLine(message)}`);
   }
+  return stageRows(db, request, "(SELECT rowid AS record_index, * FROM source_rows)");
+}
+
+/**
+ * From `rows` (a relation of `record_index` and the contract's columns: the file as read), creates
+ * view `raw` with each record's reason, warning and raw record, then the source's `normalized`
+ * view and table `hashed`. Returns the number of records in `hashed`.
+ */
+export async function stageRows(db: Db, request: Pick<StageRequest, "schema" | "normalizeSql" | "materializeSql">, rows: string): Promise<number> {
+  const shape = sqlShapeOf(request.schema);
+  const fields = Object.keys(shape.columns).map((c) => `"${c.replaceAll('"', '""')}"`).join(", ");
   await db.run(`
     CREATE OR REPLACE TEMP VIEW raw AS
     SELECT *, CASE WHEN reason IS NOT NULL OR warning IS NOT NULL THEN CAST(to_json(struct_pack(${fields})) AS VARCHAR) END AS raw_record
-    FROM (SELECT rowid AS record_index, *, ${reasonExpression(shape)} AS reason, ${warningExpression(shape)} AS warning FROM source_rows)`);
+    FROM (SELECT *, ${reasonExpression(shape)} AS reason, ${warningExpression(shape)} AS warning FROM ${rows})`);
   await db.runFile(request.normalizeSql);
   await db.runFile(request.materializeSql);
-  if (request.kind === "csv") {
-    await db.run(`
-      CREATE OR REPLACE TEMP TABLE raw_rejects AS
-      SELECT line, 'line ' || line || ': ' || error_message AS reason, csv_line AS record
-      FROM csv_reject_errors`);
-  }
   const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM hashed`);
   return n;
 }
@@ -83,7 +81,8 @@ export async function splitStaged(db: Db): Promise<void> {
   if (missing > 0) await db.runFile(sqlFile("quarantine_raw.sql"));
 }
 
-function firstLine(message: string): string {
+/** The first line of a DuckDB error, without its "… Error: " prefix. */
+export function firstLine(message: string): string {
   const line = message.split("\n").find((l) => l.trim() !== "") ?? message;
   return line.replace(/^[A-Za-z ]+Error: /, "");
 }

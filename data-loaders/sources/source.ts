@@ -40,8 +40,10 @@ export type IngestArgs = {
   /** the delivery's date, for sources whose deliveries are dated */
   date?: string;
   waitMs?: number;
-  /** accept a delivery the mass-deletion breaker refuses */
+  /** accept a delivery the mass-deletion breaker of a history table refuses (`--allow-mass-deletion`, load/history.ts) */
   allowMassDeletion?: boolean;
+  /** accept a delivery that empties or shrinks a table replaced whole (`--allow-shrink`, load/shrink.ts) */
+  allowShrink?: boolean;
   log?: (line: string) => void;
   /** something the operator should know though the load goes on (the CLI prints `strata: warning: …`) */
   warn?: (line: string) => void;

@@ -2,12 +2,17 @@
 // the figures into static HTML at build time (site/render.ts, for the streaming report and the
 // landing page) and the browser (src/components/report.js). Keyed by question number (the id's
 // "qN_" prefix), so renaming a .sql file keeps its presentation. `units` names the unit of the
-// variants that are not in the primary's unit (the sensitivity table shows no difference for those).
+// variants that are not in the primary's unit (the sensitivity table shows no difference for those);
+// `note` says what the figure does not measure, on its card and in its section. A figure is rounded
+// to `digits` everywhere it is shown: the card, the answer and the sensitivity table agree.
 const PRESENTATION = {
   1: {label: "Streamed movies based on books", unit: "%", digits: 2},
   2: {label: "Users hit by the Dec 25 outage while watching Unforgiven", unit: "users", digits: 0, units: {sessions: "sessions"}},
   3: {label: "Movies from Singaporean authors' books streamed in December", unit: "movies", digits: 0, units: {sessions: "sessions"}},
-  4: {label: "Average stream duration", unit: "minutes", digits: 1, units: {hours: "hours"}},
+  // end − start of a session: how long it stayed open, which is not how long anyone watched
+  4: {label: "Average session length", unit: "minutes", digits: 1, units: {hours: "hours"},
+    note: "How long sessions stayed open, not time spent watching: a paused or idle session counts in full.",
+    shortNote: "How long sessions stayed open, not watch time."},
   5: {label: "Median stream size", unit: "GB", digits: 3, units: {gibibytes: "GiB"}},
   6: {label: "Users who watched at least half a movie in the last week of December", unit: "users", digits: 0, units: {sessions: "sessions"}}
 };
@@ -44,3 +49,8 @@ export const baseName = (path) => (path ? String(path).split(/[\\/]/).filter(Boo
 
 /** A definition as a sentence: capitalised, with a final full stop. */
 export const sentence = (text) => (text ? text[0].toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".") : "");
+
+/** "1 record", "2 records", "1 delivery", "3 deliveries": a count with its noun agreeing (en-US digits). */
+export function plural(n, one, many = /[^aeiou]y$/.test(one) ? `${one.slice(0, -1)}ies` : `${one}s`) {
+  return `${new Intl.NumberFormat("en-US", {maximumFractionDigits: 0}).format(n)} ${n === 1 ? one : many}`;
+}

@@ -2,13 +2,26 @@
 // file), the quarantined records, the records accepted with a warning and the freshness of each
 // source.
 import * as Plot from "@observablehq/plot";
-import {formatBytes, formatInstant, formatInt, formatNumber, h, table} from "./dom.js";
+import {formatBytes, formatInstant, formatInt, formatNumber, h, plural, table} from "./dom.js";
 
-/** A load by its delivery's date ("2022-03-01"), or by its source and load day when it has none ("internal 2026-11-22"). */
-export const loadLabel = (l) => l.data_date ?? `${l.source} ${l.loaded_at.slice(0, 10)}`;
+/**
+ * What a load is called on this page: a dated source's loads by their delivery's date (the vendor's
+ * night, "2022-03-01"), the others by when they were loaded ("2026-11-22 18:02", UTC). The two are
+ * never put on one axis: a night is the data's date, a load time is the warehouse's.
+ */
+export const loadLabel = (l) => l.data_date ?? formatInstant(l.loaded_at).replace(/ UTC$/, "");
+const dated = (loads) => loads.every((l) => l.data_date != null);
+/** The axis' name for a source's loads. */
+const loadAxis = (loads) => (dated(loads) ? "night delivered" : "loaded at (UTC)");
 
-const plural = (n, noun) => `${formatInt(n)} ${noun}${n === 1 ? "" : "s"}`;
 const sumOf = (rows, k) => rows.reduce((s, r) => s + (r[k] ?? 0), 0);
+
+/** The loads of each source, in the order of `sources` (then any other), each with its title. */
+function bySource(loads, sources = []) {
+  const titles = new Map(sources.map((s) => [s.id, s.title]));
+  const ids = [...new Set([...sources.map((s) => s.id), ...loads.map((l) => l.source)])];
+  return ids.map((id) => ({id, title: titles.get(id) ?? id, loads: loads.filter((l) => l.source === id)})).filter((g) => g.loads.length);
+}
 
 export function summary(loads, quarantine, warnings) {
   const sum = (k) => sumOf(loads, k);
@@ -18,7 +31,7 @@ export function summary(loads, quarantine, warnings) {
   for (const source of loadIds.values()) perSource.set(source, (perSource.get(source) ?? 0) + 1);
   const cards = [
     ["loads", "Loads", formatInt(loadIds.size), [...perSource].map(([source, n]) => `${source} ${n}`).join(" · ") || "none yet"],
-    ["records-in", "Records received", formatInt(sum("records_in")), `${loads.length} files`],
+    ["records-in", "Records received", formatInt(sum("records_in")), plural(loads.length, "file")],
     ["accepted", "Accepted", formatInt(sum("accepted")), `${formatNumber((100 * sum("accepted")) / Math.max(1, sum("records_in")), 2)} % of received`],
     ["warned", "Accepted with a warning", formatInt(sum("warned")), `${plural(new Set(warnings.map((w) => w.warning)).size, "distinct warning")}; loaded as they are`],
     ["quarantined", "Quarantined", formatInt(sum("quarantined")), plural(new Set(quarantine.map((q) => q.reason)).size, "distinct reason")],
@@ -38,66 +51,99 @@ export function freshnessCard(f) {
         h("dt", {}, s.title),
         h("dd", {dataset: {source: s.id, lastKey: s.lastKey ?? ""}},
           s.lastKey ? `last delivery ${s.lastKey}, loaded ${formatInstant(s.lastLoadedAt)}` : "no delivery loaded yet",
-          h("span", {class: "muted"}, ` · ${s.deliveries === 1 ? "1 delivery" : `${s.deliveries} deliveries`}`))
+          h("span", {class: "muted"}, ` · ${plural(s.deliveries, "delivery")}`))
       ]),
       h("dt", {}, "Warehouse"),
       h("dd", {}, `version ${f.warehouseVersion}, published ${formatInstant(f.publishedAt)}`)));
 }
 
-/** Per load and entity: accepted and quarantined records, stacked; one row of bars per entity. */
-export function loadsChart(loads, {width}) {
-  const data = loads.flatMap((l) => [
-    {load: loadLabel(l), entity: l.entity, status: "accepted", n: l.accepted},
-    {load: loadLabel(l), entity: l.entity, status: "quarantined", n: l.quarantined}
-  ]);
-  return Plot.plot({
-    width: Math.max(width, 280),
-    height: 60 + 28 * new Set(data.map((d) => `${d.load}|${d.entity}`)).size,
-    marginLeft: 150,
-    marginRight: 20,
-    x: {grid: true, label: "records", axis: "top"},
-    y: {label: null},
-    color: {domain: ["accepted", "quarantined"], range: ["#9ab", "#d62728"], legend: true},
-    marks: [
-      Plot.barX(data, {y: (d) => `${d.load} · ${d.entity}`, x: "n", fill: "status", order: ["accepted", "quarantined"], sort: null, tip: true}),
-      // A few quarantined records vanish next to thousands accepted: name them.
-      Plot.text(loads.filter((l) => l.quarantined > 0), {y: (l) => `${loadLabel(l)} · ${l.entity}`, x: "records_in", dx: 6, textAnchor: "start",
-        text: (l) => `${l.quarantined} quarantined`, fill: "#d62728"}),
-      Plot.ruleX([0])
-    ]
+/** A chart per source, each under its name and with its own axis of loads (nights, or load times). */
+function perSource(loads, sources, chart) {
+  return h("div", {class: "per-source"}, bySource(loads, sources).map((g) =>
+    h("figure", {class: "source-chart", dataset: {source: g.id, axis: dated(g.loads) ? "night" : "loaded"}},
+      h("figcaption", {}, h("strong", {}, g.title), h("span", {class: "muted"}, ` · by ${loadAxis(g.loads)}`)),
+      chart(g.loads))));
+}
+
+/** Per load and entity: accepted and quarantined records, stacked; one row of bars per entity, a chart per source. */
+export function loadsChart(loads, {width, sources}) {
+  return perSource(loads, sources, (part) => {
+    const data = part.flatMap((l) => [
+      {load: loadLabel(l), entity: l.entity, status: "accepted", n: l.accepted},
+      {load: loadLabel(l), entity: l.entity, status: "quarantined", n: l.quarantined}
+    ]);
+    const label = (l) => `${loadLabel(l)} · ${l.entity}`;
+    const longest = Math.max(...part.map((l) => label(l).length));
+    return Plot.plot({
+      width: Math.max(width, 280),
+      height: 50 + 22 * new Set(data.map((d) => `${d.load}|${d.entity}`)).size,
+      marginLeft: Math.min(12 + 6.2 * longest, 0.45 * Math.max(width, 280)),
+      marginRight: 90,
+      x: {grid: true, label: "records", axis: "top"},
+      y: {label: null},
+      color: {domain: ["accepted", "quarantined"], range: ["#9ab", "#d62728"], legend: true},
+      marks: [
+        Plot.barX(data, {y: (d) => `${d.load} · ${d.entity}`, x: "n", fill: "status", order: ["accepted", "quarantined"], sort: null, tip: true}),
+        // A few quarantined records vanish next to thousands accepted: name them.
+        Plot.text(part.filter((l) => l.quarantined > 0), {y: label, x: "records_in", dx: 6, textAnchor: "start",
+          text: (l) => `${l.quarantined} quarantined`, fill: "#d62728"}),
+        Plot.ruleX([0])
+      ]
+    });
   });
 }
 
-/** Quarantined records per load: the chart that shows them at all (next to thousands accepted, they vanish). */
-export function quarantineChart(loads, {width}) {
-  const data = loads.map((l) => ({load: loadLabel(l), entity: l.entity, n: l.quarantined}));
-  const perLoad = new Map();
-  for (const d of data) perLoad.set(d.load, (perLoad.get(d.load) ?? 0) + d.n);
-  const max = Math.max(1, ...perLoad.values());
-  return Plot.plot({
-    width: Math.max(width, 280),
-    height: 240,
-    marginLeft: 40,
-    marginBottom: width < 500 ? 70 : 30,
-    x: {label: null, domain: [...perLoad.keys()], tickRotate: width < 500 ? -45 : 0},
-    y: {grid: true, label: "quarantined records", domain: [0, max], ticks: Math.min(max, 5), tickFormat: "d"},
-    color: {legend: true, domain: [...new Set(data.filter((d) => d.n > 0).map((d) => d.entity))]},
-    marks: [Plot.barY(data.filter((d) => d.n > 0), {x: "load", y: "n", fill: "entity", tip: true}), Plot.ruleY([0])]
+/** Quarantined records per load (next to thousands accepted, they vanish): a chart per source, or a line when it has none. */
+export function quarantineChart(loads, {width, sources}) {
+  return perSource(loads, sources, (part) => {
+    const data = part.map((l) => ({load: loadLabel(l), entity: l.entity, n: l.quarantined}));
+    const perLoad = new Map();
+    for (const d of data) perLoad.set(d.load, (perLoad.get(d.load) ?? 0) + d.n);
+    const max = Math.max(0, ...perLoad.values());
+    if (max === 0) return h("p", {class: "muted small none"}, `No record quarantined in ${perLoad.size === 1 ? "its load" : `any of its ${plural(perLoad.size, "load")}`}.`);
+    const keys = [...perLoad.keys()];
+    // nights as "MM-DD" under their year; load times whole
+    const years = [...new Set(keys.map((k) => k.slice(0, 4)))];
+    const short = dated(part) && years.length === 1;
+    const rotate = (Math.max(280, width) - 60) / keys.length < (short ? 40 : 110);
+    return Plot.plot({
+      width: Math.max(width, 280),
+      height: 200,
+      marginLeft: 40,
+      marginBottom: rotate ? 70 : 40,
+      x: {label: short ? `${loadAxis(part)}, ${years[0]}` : loadAxis(part), domain: keys, tickRotate: rotate ? -45 : 0, tickFormat: (d) => (short ? d.slice(5) : d)},
+      y: {grid: true, label: "quarantined records", domain: [0, max], ticks: Math.min(max, 5), tickFormat: "d"},
+      color: {legend: true, domain: [...new Set(data.filter((d) => d.n > 0).map((d) => d.entity))]},
+      marks: [Plot.barY(data.filter((d) => d.n > 0), {x: "load", y: "n", fill: "entity", tip: true}), Plot.ruleY([0])]
+    });
   });
 }
 
+/** Two lines in one cell: the main text, and a muted second line. */
+const twoLines = (first, second, title) => h("span", {class: "two-lines", title}, h("span", {}, first), h("span", {class: "muted"}, second));
+
+/**
+ * One row per load and file, narrow enough for a laptop (1366 px): the load as source and key, the
+ * file with its format and size (its entity and whole sha256 on hover), the counts, the load time
+ * over the start of the file's sha256.
+ */
 export function loadsTable(loads) {
+  const count = (key, label, headTitle, className) => ({key, label, headTitle, align: "right", format: formatInt, headClass: "count", className});
   return table(loads, [
-    {key: "load_id", label: "load"},
-    {key: "entity", label: "entity"},
-    {key: "format", label: "format"},
-    {key: "file", label: "file"},
-    {key: "bytes", label: "size", align: "right", format: formatBytes},
-    ...["records_in", "accepted", "warned", "quarantined", "kept", "inserted", "updated", "deleted", "reappeared", "unchanged"]
-      .map((key) => ({key, label: key.replace("_", " "), align: "right", format: formatInt,
-        className: key === "quarantined" ? (v) => (v > 0 ? "bad-count" : null) : key === "warned" ? (v) => (v > 0 ? "warn-count" : null) : undefined})),
-    {key: "loaded_at", label: "loaded", format: formatInstant},
-    {key: "sha256", label: "sha256", format: (v) => h("code", {title: v}, v.slice(0, 12))}
+    {key: "load_id", label: "load", format: (v, r) => twoLines(r.source, v.slice(r.source.length + 1) || v, v), className: () => "load-key"},
+    // the entity is in the file's name (said when it is not)
+    {key: "file", label: "file", format: (v, r) => twoLines(v, `${v.startsWith(r.entity) ? "" : `${r.entity} · `}${r.format} · ${formatBytes(r.bytes)}`, `${r.entity}: ${v}, sha256 ${r.sha256}`), className: () => "load-file"},
+    count("records_in", "records in", "records in the file"),
+    count("accepted", "accepted", "loaded (with the warned ones)"),
+    count("warned", "warned", "accepted, with a warning", (v) => (v > 0 ? "warn-count" : null)),
+    count("quarantined", "quarantined", "refused, set aside with the reason", (v) => (v > 0 ? "bad-count" : null)),
+    count("kept", "kept", "quarantined, yet present: the open version stays"),
+    count("inserted", "inserted", "history merge: new records"),
+    count("updated", "updated", "history merge: changed records"),
+    count("deleted", "deleted", "history merge: records absent from the delivery"),
+    count("reappeared", "reappeared", "history merge: records back after a deletion"),
+    count("unchanged", "unchanged", "history merge: records as they were"),
+    {key: "loaded_at", label: "loaded (UTC) · sha256", format: (v, r) => twoLines(formatInstant(v).replace(/ UTC$/, ""), h("code", {title: r.sha256}, r.sha256.slice(0, 10)), v)}
   ], {className: "loads-table", rowAttrs: (r) => ({dataset: {load: r.load_id, entity: r.entity}})});
 }
 

@@ -23,18 +23,22 @@ export function questionDetails(q) {
     };
   });
   const signed = (n, digits) => (n == null ? "" : `${n > 0 ? "+" : n < 0 ? "−" : "±"}${formatNumber(Math.abs(n), digits)}`);
+  // every value rounded as the card rounds it (presentation's digits)
+  const figure = (v) => formatNumber(v, p.digits);
   return h("div", {class: "question-details"},
     h("p", {},
-      "Answer: ", h("strong", {}, `${formatNumber(q.value, Math.max(p.digits, 2))}${p.unit === "%" ? " %" : p.unit ? ` ${p.unit}` : ""}`),
+      "Answer: ", h("strong", {dataset: {answerText: ""}}, `${figure(q.value)}${p.unit === "%" ? " %" : p.unit ? ` ${p.unit}` : ""}`),
       ` — ${q.definition}.`),
+    p.note ? h("p", {class: "question-note"}, p.note) : null,
     h("h4", {}, "Sensitivity: the same question under other reasonable definitions"),
     table(rows, [
       {key: "variant", label: "Variant", format: (v, r) => (r.is_primary ? h("strong", {}, `${v} (reported)`) : v)},
-      {key: "definition", label: "Definition", className: () => "prose"},
-      {key: "value", label: "Value", align: "right", format: (v) => formatNumber(v, 3)},
+      // the numbers next to the variant's name, the definition last: on a phone the numbers are on screen
+      {key: "value", label: "Value", align: "right", format: figure},
       {key: "unit", label: "Unit"},
       {key: "diff", label: "vs reported", align: "right",
-        format: (d, r) => (r.is_primary ? "" : d == null ? h("span", {class: "muted"}, "other unit") : `${signed(d, 3)} (${signed(r.rel * 100, 1)} %)`)}
+        format: (d, r) => (r.is_primary ? "" : d == null ? h("span", {class: "muted"}, "other unit") : `${signed(d, p.digits)} (${signed(r.rel * 100, 1)} %)`)},
+      {key: "definition", label: "Definition", className: () => "prose"}
     ], {className: "sensitivity", rowAttrs: (r) => ({class: r.is_primary ? "primary-row" : null, dataset: {variant: r.variant}})}),
     h("details", {class: "sql-details"},
       h("summary", {}, `The SQL (data-loaders/questions/${q.id}.sql, run unchanged by the CLI and this report)`),

@@ -106,9 +106,10 @@ function compareValues(a, b) {
 
 /**
  * A scrollable table whose headers sort on click (asc, desc). Renders at most
- * MAX_RENDERED_ROWS rows; sorting applies to all rows.
+ * MAX_RENDERED_ROWS rows; sorting applies to all rows. `onSort(rows)` hears the rows in their
+ * new order (what an export of the table should follow).
  */
-export function renderTable({columns, rows}) {
+export function renderTable({columns, rows}, {onSort} = {}) {
   const wrapper = document.createElement("div");
   wrapper.className = "wb-table-wrap";
   wrapper.dataset.resultTable = "";
@@ -130,7 +131,10 @@ export function renderTable({columns, rows}) {
       columns.forEach((column, j) => {
         const td = document.createElement("td");
         const value = row[j];
-        td.textContent = formatValue(value, column.kind);
+        const text = formatValue(value, column.kind);
+        td.textContent = text;
+        // cells are cut at 32rem with an ellipsis: the whole value on hover
+        if (text.length > 40) td.title = text;
         if (value === null) td.className = "wb-null";
         else if (column.kind === "number" || column.kind === "bigint") td.className = "wb-num";
         tr.append(td);
@@ -166,6 +170,7 @@ export function renderTable({columns, rows}) {
           return dir * compareValues(x, y) || a - b;
         });
       draw();
+      onSort?.(order.map((i) => rows[i]));
     });
     th.append(button);
     headRow.append(th);
@@ -181,10 +186,30 @@ export function renderTable({columns, rows}) {
   return wrapper;
 }
 
+/** A column name that names rows rather than measures them: id, key, index, row number… */
+const ID_NAME = /(^|_)(id|ids|key|keys|pk|idx|index|row|rownum|row_number|rowid|ordinal|seq|serial|uuid|hash|sha256|zip|postcode|code|year|month|day|hour)$/i;
+
+/** Whether a numeric column is a row index: its values are 0, 1, 2, … or 1, 2, 3, … in row order. */
+function isRowIndex(rows, j) {
+  if (rows.length < 2) return false;
+  const first = rows[0][j];
+  if (first !== 0 && first !== 1) return false;
+  return rows.every((r, i) => r[j] === first + i);
+}
+
+/** Whether column j of a result can be charted as a measure: a number that is neither an id nor a row index. */
+export function isMeasure({columns, rows}, j) {
+  const column = columns[j];
+  if (column.kind !== "number") return false;
+  if (ID_NAME.test(column.name)) return false;
+  return !isRowIndex(rows, j);
+}
+
 /** Which columns a quick chart would use, or null when the result doesn't suit one. */
-export function chartSpec({columns, rows}) {
+export function chartSpec(result) {
+  const {columns, rows} = result;
   if (rows.length < 2 && !(rows.length === 1 && columns.some((c) => c.kind === "string"))) return null;
-  const y = columns.findIndex((c) => c.kind === "number");
+  const y = columns.findIndex((_, j) => isMeasure(result, j));
   if (y < 0) return null;
   const time = columns.findIndex((c) => c.kind === "time" || c.kind === "date");
   if (time >= 0) return {type: "time", x: time, y};
@@ -192,6 +217,9 @@ export function chartSpec({columns, rows}) {
   if (category >= 0) return {type: "category", x: category, y};
   return null;
 }
+
+/** `text` cut to at most `max` characters, with an ellipsis when cut. */
+export const truncateLabel = (text, max) => (text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text);
 
 /** A Plot chart for `result` (Plot is loaded on first use), or null. */
 export async function renderChart(result, width) {
@@ -202,9 +230,10 @@ export async function renderChart(result, width) {
   const xName = columns[spec.x].name;
   const yName = columns[spec.y].name;
   const data = rows.filter((r) => r[spec.x] !== null && r[spec.y] !== null).map((r) => ({x: r[spec.x], y: r[spec.y]}));
+  let chart;
   if (spec.type === "time") {
     data.sort((a, b) => a.x - b.x);
-    return Plot.plot({
+    chart = Plot.plot({
       width,
       height: 240,
       marginLeft: 60,
@@ -216,20 +245,30 @@ export async function renderChart(result, width) {
         Plot.ruleY([0])
       ]
     });
+  } else {
+    const categories = new Set(data.map((d) => String(d.x))).size;
+    const shown = Math.min(categories, 30);
+    // Labels get at most 40 % of the width (7 px a character at Plot's 10 px); longer ones are
+    // cut with an ellipsis and shown whole on hover, never clipped by the chart's edge.
+    const maxChars = Math.max(6, Math.floor((0.4 * width - 14) / 7));
+    const longest = Math.max(4, ...data.map((d) => String(d.x).length));
+    const chars = Math.min(longest, maxChars);
+    chart = Plot.plot({
+      width,
+      height: Math.max(80, shown * 20 + 40),
+      marginLeft: 14 + 7 * chars,
+      x: {label: categories > shown ? `${yName} (sum; top ${shown} of ${categories} ${xName})` : `${yName}${data.length > categories ? " (sum)" : ""}`, grid: true},
+      y: {label: null, axis: null},
+      marks: [
+        Plot.barX(data, Plot.groupY({x: "sum"}, {y: (d) => String(d.x), x: "y", sort: {y: "-x", limit: shown}, fill: "var(--theme-foreground-focus, steelblue)"})),
+        Plot.axisY({tickFormat: (t) => truncateLabel(t, chars), title: (t) => t, tickSize: 0}),
+        Plot.ruleX([0])
+      ]
+    });
   }
-  const categories = new Set(data.map((d) => String(d.x))).size;
-  const shown = Math.min(categories, 30);
-  return Plot.plot({
-    width,
-    height: Math.max(80, shown * 20 + 40),
-    marginLeft: Math.min(220, 8 + 7 * Math.max(...data.map((d) => String(d.x).length), 4)),
-    x: {label: categories > shown ? `${yName} (sum; top ${shown} of ${categories} ${xName})` : `${yName}${data.length > categories ? " (sum)" : ""}`, grid: true},
-    y: {label: null},
-    marks: [
-      Plot.barX(data, Plot.groupY({x: "sum"}, {y: (d) => String(d.x), x: "y", sort: {y: "-x", limit: shown}, fill: "var(--theme-foreground-focus, steelblue)"})),
-      Plot.ruleX([0])
-    ]
-  });
+  chart.dataset.measure = yName;
+  chart.dataset.by = xName;
+  return chart;
 }
 
 /** RFC 4180 CSV of the whole result, values formatted as in the table. */

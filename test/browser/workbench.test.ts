@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdir, readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { deflateRawSync } from "node:zlib";
 import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
 import { publishedTables, sources } from "../../data-loaders/sources/index.ts";
@@ -364,10 +365,255 @@ test("cells can be added, removed and reordered; the notebook survives a reload 
   assert.deepEqual(await cellSqls(), reset);
 });
 
+/** A `#nb=` link made here, independently of the page's code: base64url(deflate-raw(JSON)). */
+const notebookLink = (value: unknown) => `${server.url}workbench#nb=${deflateRawSync(Buffer.from(JSON.stringify(value))).toString("base64url")}`;
+
+/** The notebook list as the page shows it: [name, selected] per option. */
+const notebookList = (p: Page) =>
+  p.locator("[data-notebook-select] option").evaluateAll((options) => options.map((o) => [o.textContent, (o as HTMLOptionElement).selected]));
+
+/** Opens `url` as a link opened in a new tab is: a full load; resolves once the notebook is shown (DuckDB may still be loading). */
+async function openFresh(p: Page, url: string) {
+  await p.goto("about:blank");
+  await p.goto(url);
+  await p.waitForFunction(() => (window as any).strataWorkbench, null, { timeout: 30_000 });
+  await p.evaluate(() => (window as any).strataWorkbench.ready);
+}
+
+test("a shared link opens beside your notebooks, never over them; the list switches between them; a broken link says so", async () => {
+  // A browser of its own: its storage is this test's alone.
+  const second = await launchChromium();
+  const watch2 = await watchContext(second.context);
+  try {
+    const p = await second.context.newPage();
+    await openFresh(p, `${server.url}workbench`);
+    assert.equal(await p.locator("[data-workbench]").getAttribute("data-notebook-source"), "default");
+    assert.deepEqual(await notebookList(p), [["My notebook", true]]);
+
+    // My own work.
+    await replaceSql(0, "select 'mine' as who", p);
+    await p.waitForFunction(() => (window as any).strataWorkbench.notebooks()[0]?.cells[0] === "select 'mine' as who");
+    const mine = await cellSqls(p);
+
+    // A colleague's link (with a name that is markup: it must stay text).
+    const theirs = ["select 'theirs' as who", "select count(*) as n from movies"];
+    const evil = '<img src=x onerror="window.pwned=1">Outage check';
+    await openFresh(p, notebookLink({ v: 1, cells: theirs, name: evil }));
+    assert.deepEqual(await cellSqls(p), theirs, "the link's cells are open");
+    assert.equal(await p.locator("[data-workbench]").getAttribute("data-notebook-source"), "url");
+    assert.deepEqual(await notebookList(p), [["My notebook", false], [`Shared: ${evil}`, true]], "beside mine, named as shared");
+    assert.equal(await p.locator("[data-notebooks] img").count(), 0, "the name is text, not markup");
+    assert.equal(await p.evaluate(() => (window as any).pwned), undefined);
+    const info = p.locator("[data-notebook-message]");
+    assert.ok(await info.isVisible(), "the page says what the link did");
+    assert.equal(await info.getAttribute("data-kind"), "info");
+    assert.match((await info.textContent()) ?? "", /beside your notebook, which is as before/);
+    const stored = (await p.evaluate(() => (window as any).strataWorkbench.notebooks())) as { name: string; cells: string[] }[];
+    assert.deepEqual(stored.find((nb) => nb.name === "My notebook")?.cells, mine, "my notebook is saved as it was");
+
+    // Switching back shows my cells; the address follows the open notebook.
+    await p.locator("[data-notebook-select]").selectOption({ label: "My notebook" });
+    await p.waitForFunction((sql) => (window as any).strataWorkbench.cells()[0] === sql, mine[0]);
+    assert.deepEqual(await cellSqls(p), mine);
+    await p.waitForFunction(() => (document.querySelector("[data-workbench]") as HTMLElement).dataset.notebookId === (window as any).strataWorkbench.notebook().id);
+    const myUrl = p.url();
+    await p.reload();
+    await p.waitForFunction(() => (window as any).strataWorkbench, null, { timeout: 30_000 });
+    await p.evaluate(() => (window as any).strataWorkbench.ready);
+    assert.deepEqual(await cellSqls(p), mine, "a reload keeps the open notebook");
+    assert.ok(await p.locator("[data-notebook-message]").isHidden(), "a reload of my own notebook says nothing");
+    assert.equal((await notebookList(p)).length, 2, "a reload of my own link adds no notebook");
+    assert.equal(p.url(), myUrl);
+
+    // The same shared link again opens the notebook it made, not a copy.
+    await openFresh(p, notebookLink({ v: 1, cells: theirs, name: evil }));
+    assert.deepEqual(await cellSqls(p), theirs);
+    assert.equal((await notebookList(p)).length, 2, "no duplicate");
+
+    // Links that cannot be read: the page says so, and shows your open notebook, not the default.
+    const good = notebookLink({ v: 1, cells: ["select 'cut' as x"] });
+    for (const [url, why] of [
+      [`${server.url}workbench#nb=not*a*notebook`, /damaged/],
+      [good.slice(0, good.length - 12), /damaged/],
+      [notebookLink({ v: 1, cells: "select 1" }), /cells/],
+      [`${server.url}workbench#nb=`, /no notebook/],
+    ] as const) {
+      await openFresh(p, url);
+      const error = p.locator("[data-notebook-message]");
+      assert.ok(await error.isVisible(), `${url}: a visible message`);
+      assert.equal(await error.getAttribute("data-kind"), "error");
+      assert.equal(await error.getAttribute("role"), "alert");
+      assert.match((await error.textContent()) ?? "", /could not be opened/);
+      assert.match((await error.textContent()) ?? "", why);
+      assert.deepEqual(await cellSqls(p), theirs, `${url}: the notebook open before is shown`);
+      assert.equal((await notebookList(p)).length, 2, `${url}: no notebook added`);
+    }
+
+    // Rename, then delete the shared one: mine stays.
+    await p.locator("[data-rename-notebook]").click();
+    await p.locator("[data-notebook-name]").fill("From Ana");
+    await p.keyboard.press("Enter");
+    await p.waitForFunction(() => (window as any).strataWorkbench.notebooks().some((nb: { name: string }) => nb.name === "From Ana"));
+    assert.deepEqual(await notebookList(p), [["My notebook", false], ["From Ana", true]]);
+    await p.locator("[data-delete-notebook]").click();
+    assert.equal((await notebookList(p)).length, 2, "one click does not delete");
+    await p.locator("[data-delete-notebook]").click();
+    await p.waitForFunction(() => (window as any).strataWorkbench.notebooks().length === 1);
+    assert.deepEqual(await notebookList(p), [["My notebook", true]]);
+    assert.deepEqual(await cellSqls(p), mine);
+    await p.close();
+    assert.deepEqual(watch2.offOrigin, []);
+    assert.deepEqual(watch2.errors, []);
+  } finally {
+    await second.close();
+  }
+});
+
+test("a SQL error shows DuckDB's message as text and marks its position in the editor", async () => {
+  await page.locator("[data-add-cell-bottom]").click();
+  const index = (await cells().count()) - 1;
+  const cell = await typeAndRun(index, "selec 1");
+  assert.equal(await cell.getAttribute("data-state"), "error");
+  const error = cell.locator("[data-error]");
+  const text = (await error.textContent()) ?? "";
+  assert.match(text, /^Parser Error: syntax error at or near "selec"/);
+  assert.doesNotMatch(text, /exception_type|[{}]|\\n/, "no raw JSON, no escaped newlines");
+  assert.equal(await error.getAttribute("data-position"), "0");
+  assert.equal(await cell.locator(".cm-sql-error").textContent(), "selec");
+
+  // A syntax error at the end of the text marks the last token.
+  await typeAndRun(index, "select 1 +");
+  assert.match((await error.textContent()) ?? "", /^Parser Error: syntax error at end of input/);
+  assert.equal(await cell.locator(".cm-sql-error").textContent(), "+");
+
+  // Errors that DuckDB reports as text carry their position as "LINE n: … ^": found too, on line 3.
+  await typeAndRun(index, "select\n  1,\n  foo(2) as x");
+  assert.match((await error.textContent()) ?? "", /^Catalog Error: Scalar Function with name foo does not exist/);
+  assert.equal(await cell.locator(".cm-sql-error").textContent(), "foo");
+  assert.match((await cell.locator(".cm-sql-error-line").textContent()) ?? "", /foo\(2\)/);
+  await typeAndRun(index, "select 'é' as e, nope from streams");
+  assert.match((await error.textContent()) ?? "", /^Binder Error: Referenced column "nope" not found/);
+  assert.equal(await cell.locator(".cm-sql-error").textContent(), "nope", "a position past a non-ASCII character");
+
+  // The mark goes with the next edit, and with a query that runs.
+  await page.keyboard.type(" ");
+  assert.equal(await cell.locator(".cm-sql-error").count(), 0);
+  await typeAndRun(index, "selec 2");
+  assert.equal(await cell.locator(".cm-sql-error").count(), 1);
+  await typeAndRun(index, "select 2 as two");
+  assert.equal(await cell.getAttribute("data-state"), "done");
+  assert.equal(await cell.locator(".cm-sql-error").count(), 0);
+  assert.ok(await error.isHidden());
+});
+
+test("the completion popup shows its icons as letters and closes when the query runs", async () => {
+  const index = (await cells().count()) - 1;
+  const cell = await replaceSql(index, "select count(*) as n from ");
+  await page.keyboard.type("stre");
+  const popup = page.locator(".cm-tooltip-autocomplete");
+  await popup.waitFor({ timeout: 5_000 });
+  const icons = await popup.locator(".cm-completionIcon").evaluateAll((els) =>
+    els.map((el) => ({
+      label: el.parentElement!.querySelector(".cm-completionLabel")!.textContent,
+      content: getComputedStyle(el, "::after").content,
+      width: el.getBoundingClientRect().width,
+    })),
+  );
+  assert.ok(icons.some((i) => i.label === "streams"), `streams offered: ${JSON.stringify(icons)}`);
+  for (const icon of icons) {
+    // Plain letters every font has (CodeMirror's own are 𝑥, 🔑, □…: an empty box without a font that has them).
+    assert.match(icon.content, /^"[A-Za-z]{1,3}"$/, `${icon.label}: icon ${icon.content}`);
+    assert.ok(icon.width >= 10, `${icon.label}: icon ${icon.width} px wide`);
+  }
+  assert.equal(icons.find((i) => i.label === "streams")!.content, '"T"', "a table");
+  await page.keyboard.press("Enter"); // accept: "streams"
+  await popup.waitFor({ state: "detached" });
+  await page.keyboard.type(" where stre");
+  await popup.waitFor();
+  await runWith(cell, () => page.keyboard.press("Control+Enter"));
+  assert.equal(await popup.count(), 0, "the popup closed when the query ran");
+  assert.equal(await cell.getAttribute("data-state"), "error", "stre is not a column");
+});
+
+test("CSV export follows the table's sort", async () => {
+  const index = (await cells().count()) - 1;
+  const cell = await typeAndRun(index, "select movie_key, count(*) as sessions, round(sum(size_mb), 1) as mb from streams group by movie_key order by movie_key");
+  await cell.locator('th[data-column="mb"] button').click();
+  await cell.locator('th[data-column="mb"] button').click(); // descending
+  const shown = await tableText(cell);
+  const [download] = await Promise.all([page.waitForEvent("download"), cell.locator("[data-export-csv]").click()]);
+  const csv = parseCsv(await readFile((await download.path())!, "utf8"));
+  assert.deepEqual(csv[0], shown.head);
+  assert.deepEqual(csv.slice(1), shown.body, "the CSV's rows in the table's order");
+  const mb = csv.slice(1).map((r) => Number(r[2]));
+  assert.deepEqual(mb, [...mb].sort((a, b) => b - a), "largest first");
+  assert.notDeepEqual(csv.slice(1).map((r) => r[0]), csv.slice(1).map((r) => r[0]).sort(), "not the query's order");
+});
+
+test("a removed cell can be brought back, with its result", async () => {
+  await page.locator("[data-add-cell-bottom]").click();
+  const index = (await cells().count()) - 1;
+  await typeAndRun(index, "select 'keep me' as x");
+  await page.locator("[data-add-cell-bottom]").click();
+  await replaceSql(index + 1, "select 'after' as y");
+  const before = await cellSqls();
+  await cells().nth(index).locator("[data-remove]").click();
+  assert.equal(await cells().count(), before.length - 1);
+  assert.ok(!(await cellSqls()).includes("select 'keep me' as x"));
+  const undo = page.locator("[data-undo-bar]");
+  assert.ok(await undo.isVisible(), "an undo offer");
+  assert.match((await undo.textContent()) ?? "", new RegExp(`Removed cell ${index + 1}`));
+  await page.locator("[data-undo-remove]").click();
+  assert.deepEqual(await cellSqls(), before, "back where it was");
+  assert.deepEqual((await tableText(cells().nth(index))).body, [["keep me"]], "with its result");
+  assert.ok(await undo.isHidden());
+  await page.waitForFunction((n) => (document.querySelector("[data-workbench]") as HTMLElement).dataset.savedCells === String(n), before.length);
+  await cells().nth(index + 1).locator("[data-remove]").click();
+  await cells().nth(index).locator("[data-remove]").click();
+});
+
+test("the quick chart never measures an id or a row index; long labels fit, whole on hover", async () => {
+  const index = (await cells().count()) - 1;
+  const chartOf = async (sql: string) => {
+    const cell = await typeAndRun(index, sql);
+    assert.equal(await cell.getAttribute("data-state"), "done", sql);
+    await cell.locator('[data-chart]:not([data-chart-state="pending"])').waitFor({ state: "attached" }); // Plot loads on first use
+    assert.notEqual(await cell.locator("[data-chart]").getAttribute("data-chart-state"), "failed");
+    const svg = cell.locator("[data-chart] svg[data-measure]");
+    return (await svg.count()) ? { measure: await svg.getAttribute("data-measure"), by: await svg.getAttribute("data-by"), svg } : null;
+  };
+  let chart = await chartOf("select stream_id, movie_title, size_mb from streams order by stream_id limit 25");
+  assert.deepEqual([chart?.measure, chart?.by], ["size_mb", "movie_title"], "stream_id is an id");
+  chart = await chartOf("select range as i, 'item ' || range as label, (range * 37) % 11 + 1 as score from range(12)");
+  assert.deepEqual([chart?.measure, chart?.by], ["score", "label"], "i is a row index");
+  chart = await chartOf("select row_number() over (order by title) as n, title, duration_mins from movies order by title limit 20");
+  assert.equal(chart?.measure, "duration_mins", "a row number");
+  assert.equal(await chartOf("select stream_id, movie_title from streams order by stream_id limit 10"), null, "ids only: no chart");
+
+  const long = "A remarkably long category label that goes on and on, number ";
+  chart = await chartOf(`select '${long}' || range as label, (range * 7) % 5 + 3 as n from range(8)`);
+  assert.equal(chart?.measure, "n");
+  const ticks = await chart!.svg.evaluate((svg) => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('[aria-label="y-axis tick label"] text')].map((t) => ({
+      text: t.textContent!.replace(t.querySelector("title")?.textContent ?? "", ""),
+      title: t.querySelector("title")?.textContent ?? null,
+      inside: t.getBoundingClientRect().left >= box.left - 0.5,
+    }));
+  });
+  assert.equal(ticks.length, 8);
+  for (const tick of ticks) {
+    assert.ok(tick.inside, `"${tick.text}" is cut by the chart's left edge`);
+    assert.match(tick.text, /…$/, "shortened with an ellipsis");
+    assert.ok(tick.title?.startsWith(long), `the whole label on hover: ${tick.title}`);
+  }
+});
+
 test("screenshots (laptop, phone), no console errors, nothing off-origin", async () => {
   await mkdir(ARTIFACTS, { recursive: true });
+  const runs = await cells().evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset.runs ?? 0)));
   await page.locator("[data-run-all]").click();
-  await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>("[data-cell]")].every((c) => c.dataset.runs === "1"), null, {
+  await page.waitForFunction((before) => [...document.querySelectorAll<HTMLElement>("[data-cell]")].every((c, i) => Number(c.dataset.runs ?? 0) > before[i]), runs, {
     timeout: 60_000,
   });
   await page.waitForFunction(() => document.querySelectorAll("[data-chart] svg").length > 0);
@@ -387,6 +633,11 @@ test("screenshots (laptop, phone), no console errors, nothing off-origin", async
   await phone.screenshot({ path: resolve(ARTIFACTS, "workbench-phone-full.png"), fullPage: true });
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `the page scrolls sideways on a phone by ${overflow}px`);
+  // A question's title wraps on a phone rather than being cut off.
+  const labels = await phone.locator(".wb-cell-label").evaluateAll((els) => els.map((el) => [el.textContent, el.scrollWidth - el.clientWidth, el.getBoundingClientRect().height]));
+  assert.ok(labels.length >= 6);
+  for (const [text, cut] of labels) assert.ok((cut as number) <= 1, `"${text}" is cut by ${cut}px`);
+  assert.ok(labels.some(([, , height]) => (height as number) > 20), "a long title takes two lines");
   await phone.close();
 
   assert.deepEqual(watch.offOrigin, [], "requests to hosts other than the site");

@@ -17,9 +17,9 @@ export const appExtracts: Source = {
     { name: "movies", rule: "full-replace", description: "one row per movie of the catalogue", order: "title" },
     { name: "users", rule: "full-replace", description: "one row per user", order: "email" },
   ],
-  usage: "ingest internal <dir>",
+  usage: "ingest internal <dir> [--allow-shrink]",
   dated: false,
-  ingest: (args) => ingestInternal({ ...args, dir: args.location }),
+  ingest: (args) => ingestInternal({ warehouse: args.warehouse, dir: args.location, waitMs: args.waitMs, allowShrink: args.allowShrink, log: args.log }),
   async ingestDataFolder({ warehouse, dataDir, waitMs }) {
     const internal = join(dataDir, "internal");
     if (!existsSync(internal)) throw new StrataError(`${dataDir}: no internal/ folder with users.csv, movies.csv, streams.csv`);

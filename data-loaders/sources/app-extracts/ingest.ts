@@ -21,6 +21,6 @@ export const extractFiles: FileSpec[] = internalExtracts.map((e) => ({
   rule: "full-replace",
 }));
 
-export function ingestInternal(opts: { warehouse: string; dir: string; waitMs?: number; log?: (line: string) => void }): Promise<DeliveryReport> {
+export function ingestInternal(opts: { warehouse: string; dir: string; waitMs?: number; allowShrink?: boolean; log?: (line: string) => void }): Promise<DeliveryReport> {
   return loadDelivery({ ...opts, source: SOURCE, files: extractFiles });
 }
