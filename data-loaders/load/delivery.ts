@@ -12,14 +12,14 @@ import type { Db } from "../db.ts";
 import { StrataError } from "../errors.ts";
 import { describeFile } from "../hash-file.ts";
 import { deliveriesOf, type FileRef } from "../warehouse/manifest.ts";
-import { addFileWarning, type LoadRow } from "./audit.ts";
+import { addFileWarning, collectAudit, type LoadRow } from "./audit.ts";
 import { type Breaker, defaultBreaker, type HistoryCounts, mergeIntoHistory } from "./history.ts";
 import { startLanding } from "./landing.ts";
 import { replaceTable } from "./replace.ts";
 import { type LoadRun, withLoadRun } from "./run.ts";
 import { checkShrink } from "./shrink.ts";
 import { splitCsv, stageCsv } from "./stage-csv.ts";
-import { splitStaged, stageRecords } from "./stage.ts";
+import { countSplit, splitStaged, stageRecords } from "./stage.ts";
 
 const sqlFile = (name: string) => fileURLToPath(new URL(`./sql/${name}`, import.meta.url));
 
@@ -158,15 +158,13 @@ async function loadFile(db: Db, spec: FileSpec, ctx: FileContext): Promise<FileR
     recordsIn = await stageRecords(db, { ...request, kind: "json" });
     await splitStaged(db);
   }
-  await ctx.run.collectAudit(db);
+  await collectAudit(db);
   for (const column of ignoredColumns) {
     const warning = `column ${column}: not in the contract, ignored`;
     await addFileWarning(db, warning);
     ctx.log(`${ctx.source} ${spec.table}: ${spec.file}: ${warning}`);
   }
-  const [{ accepted, quarantined, warned }] = await db.all<{ accepted: number; quarantined: number; warned: number }>(
-    `SELECT (SELECT count(*) FROM staged)::INTEGER AS accepted, (SELECT count(*) FROM quarantined)::INTEGER AS quarantined, (SELECT count(*) FROM warned)::INTEGER AS warned`);
-  if (accepted + quarantined !== recordsIn) throw new Error(`${path}: ${recordsIn} records read but ${accepted} accepted + ${quarantined} quarantined`);
+  const { accepted, quarantined, warned } = await countSplit(db, path, recordsIn);
   const report: FileReport = { table: spec.table, recordsIn, accepted, quarantined, warned, ...(ignoredColumns.length > 0 ? { ignoredColumns } : {}) };
   if (spec.rule === "full-replace") {
     const allowed = await checkShrink(db, ctx.run, { table: spec.table, recordsIn, accepted, quarantined, what: path }, ctx.breakers.replace);
@@ -182,7 +180,7 @@ async function loadFile(db: Db, spec: FileSpec, ctx: FileContext): Promise<FileR
     throw new StrataError(`${path}: line 1: no records; an empty snapshot would read as "everything deleted", so it is refused (pass --allow-mass-deletion to accept it)`);
   }
   const counts = await mergeIntoHistory(db, ctx.run, {
-    table: spec.table, validFrom: ctx.validFrom, loadId: ctx.loadId, label: ctx.key, recordsIn, quarantined,
+    table: spec.table, validFrom: ctx.validFrom, loadId: ctx.loadId, label: ctx.key, recordsIn, accepted, quarantined,
     breaker: ctx.breakers.history, what: `${path} (${spec.table}, ${ctx.key})`,
   });
   return { ...report, ...counts };

@@ -44,7 +44,7 @@ const mergeSql = fileURLToPath(new URL("./sql/merge_history.sql", import.meta.ur
 export async function mergeIntoHistory(
   db: Db,
   run: LoadRun,
-  opts: { table: string; validFrom: string; loadId: string; label: string; recordsIn: number; quarantined: number; breaker: Breaker; what: string },
+  opts: { table: string; validFrom: string; loadId: string; label: string; recordsIn: number; accepted: number; quarantined: number; breaker: Breaker; what: string },
 ): Promise<HistoryCounts> {
   const { table } = opts;
   await db.run(`SET VARIABLE dump_date = DATE ${sqlLiteral(opts.validFrom)}`);
@@ -75,9 +75,8 @@ export async function mergeIntoHistory(
   if (closing > 0) await run.write(db, closed, "SELECT * FROM closed_tonight ORDER BY business_key");
   run.next.tables[table] = [...files.filter((f) => f !== currentFile), ...(closing > 0 ? [closed] : []), nextCurrent];
 
-  const [{ accepted }] = await db.all<{ accepted: number }>(`SELECT count(*)::INTEGER AS accepted FROM staged`);
   // merge_changes holds changes only: every other accepted record is unchanged
-  const unchanged = accepted - (counts.inserted ?? 0) - (counts.updated ?? 0) - (counts.reappeared ?? 0);
+  const unchanged = opts.accepted - (counts.inserted ?? 0) - (counts.updated ?? 0) - (counts.reappeared ?? 0);
   await db.run("DROP VIEW next_current; DROP VIEW closed_tonight; DROP TABLE closing_versions; DROP TABLE merge_changes; DROP VIEW prior_current");
   return {
     inserted: counts.inserted ?? 0,

@@ -14,7 +14,7 @@ import { type Delivery, type Manifest, newTableFile, readSnapshot, type Snapshot
 import { scratchDir } from "../warehouse/paths.ts";
 import { publishVersion, recover, startVersion } from "../warehouse/versions.ts";
 import { writeParquet } from "../warehouse/write.ts";
-import { collectAudit, type LoadRow, startRunAudit, writeAudit } from "./audit.ts";
+import { type LoadRow, startRunAudit, writeAudit } from "./audit.ts";
 
 export class LoadRun {
   /** the next version's content, filled in by the load: tables' files, deliveries */
@@ -49,10 +49,6 @@ export class LoadRun {
     return this.base.manifest.tables[table] ?? [];
   }
 
-  /** Adds the current file's quarantined and warned records (load/sql/split.sql) to the run's. */
-  collectAudit(db: Db = this.db): Promise<void> {
-    return collectAudit(db);
-  }
 
   /**
    * Records the load (quarantine, warnings, load rows) and the delivery, then publishes the

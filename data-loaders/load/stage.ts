@@ -81,6 +81,21 @@ export async function splitStaged(db: Db): Promise<void> {
   if (missing > 0) await db.runFile(sqlFile("quarantine_raw.sql"));
 }
 
+export type SplitCounts = { accepted: number; quarantined: number; warned: number };
+
+/**
+ * How the file's records split (after splitStaged, and splitCsv for a CSV file), checked against
+ * the records read: every record is accepted or quarantined, none lost or counted twice.
+ */
+export async function countSplit(db: Db, path: string, recordsIn: number): Promise<SplitCounts> {
+  const [counts] = await db.all<SplitCounts>(
+    `SELECT (SELECT count(*) FROM staged)::INTEGER AS accepted, (SELECT count(*) FROM quarantined)::INTEGER AS quarantined, (SELECT count(*) FROM warned)::INTEGER AS warned`);
+  if (counts.accepted + counts.quarantined !== recordsIn) {
+    throw new Error(`${path}: ${recordsIn} records read but ${counts.accepted} accepted + ${counts.quarantined} quarantined`);
+  }
+  return counts;
+}
+
 /** The first line of a DuckDB error, without its "… Error: " prefix. */
 export function firstLine(message: string): string {
   const line = message.split("\n").find((l) => l.trim() !== "") ?? message;

@@ -13,11 +13,11 @@ import { assertDeliveryDate } from "../../delivery-date.ts";
 import { StrataError } from "../../errors.ts";
 import { failpoint } from "../../failpoints.ts";
 import { describeFile } from "../../hash-file.ts";
-import type { LoadRow } from "../../load/audit.ts";
+import { collectAudit, type LoadRow } from "../../load/audit.ts";
 import { type Breaker, defaultBreaker, mergeIntoHistory } from "../../load/history.ts";
 import { checkAgainstLanded, type LandedFile, startLanding } from "../../load/landing.ts";
 import { type LoadRun, withLoadRun } from "../../load/run.ts";
-import { splitStaged, stageRecords } from "../../load/stage.ts";
+import { countSplit, splitStaged, stageRecords } from "../../load/stage.ts";
 import { deliveriesOf, type FileRef, type Manifest } from "../../warehouse/manifest.ts";
 import { type Entity, vendorFiles } from "./contract.ts";
 import { detectFormat } from "./detect.ts";
@@ -249,23 +249,17 @@ async function mergeEntity(db: Db, ctx: MergeContext, path: string): Promise<Ent
   await splitStaged(db);
   // the file as read is no longer needed: free its memory before the merge needs some
   await db.run("DROP VIEW normalized; DROP VIEW raw; DROP TABLE source_rows");
-  const [{ accepted, quarantined, warned }] = await db.all<{ accepted: number; quarantined: number; warned: number }>(
-    `SELECT (SELECT count(*) FROM staged)::INTEGER AS accepted, (SELECT count(*) FROM quarantined)::INTEGER AS quarantined,
-            (SELECT count(*) FROM warned)::INTEGER AS warned`,
-  );
-  if (accepted + quarantined !== recordsIn) {
-    throw new Error(`${path}: ${recordsIn} records read but ${accepted} accepted + ${quarantined} quarantined`);
-  }
+  const { accepted, quarantined, warned } = await countSplit(db, path, recordsIn);
   const stageSeconds = clock();
   await ctx.checked;
   clock(); // waiting for the checks is neither reading nor merging
 
   const counts = await mergeIntoHistory(db, run, {
-    table: historyTable(entity), validFrom: date, loadId: ctx.loadId, label: date, recordsIn, quarantined, breaker: ctx.breaker,
+    table: historyTable(entity), validFrom: date, loadId: ctx.loadId, label: date, recordsIn, accepted, quarantined, breaker: ctx.breaker,
     what: `${path} (${entity}, night ${date})`,
   });
   const mergeSeconds = clock();
-  await run.collectAudit(db);
+  await collectAudit(db);
   // free this entity's tables before the next one is read
   await db.run("DROP VIEW staged; DROP TABLE hashed");
   const writeSeconds = clock();
