@@ -77,7 +77,7 @@ export async function ensureWarehouse(opts: { warehouse?: string; log?: (line: s
   checkSource(warehouse, sourceId, log);
   const waitMs = 10 * 60_000; // other loaders of the same build may hold the lock meanwhile
   // every loader calls this: say only what changed
-  for (const s of sources) for (const line of await s.ingestDataFolder({ warehouse, dataDir: source, waitMs })) log(line);
+  for (const s of sources) for (const line of (await s.ingestDataFolder?.({ warehouse, dataDir: source, waitMs })) ?? []) log(line);
   writeFileSync(sourceMarker(warehouse), `${JSON.stringify({ source: sourceId })}\n`);
   return warehouse;
 }

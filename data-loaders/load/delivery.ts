@@ -19,6 +19,7 @@ import { replaceTable } from "./replace.ts";
 import { type LoadRun, withLoadRun } from "./run.ts";
 import { checkShrink } from "./shrink.ts";
 import { splitCsv, stageCsv } from "./stage-csv.ts";
+import { stageParquet } from "./stage-parquet.ts";
 import { countSplit, splitStaged, stageRecords } from "./stage.ts";
 
 const sqlFile = (name: string) => fileURLToPath(new URL(`./sql/${name}`, import.meta.url));
@@ -28,7 +29,7 @@ export type FileSpec = {
   file: string;
   /** the table it loads */
   table: string;
-  kind: "csv" | "json";
+  kind: "csv" | "json" | "parquet";
   /** its contract */
   schema: z.ZodObject;
   /** SQL file creating view `normalized` from view `raw` (see load/stage.ts) */
@@ -38,8 +39,18 @@ export type FileSpec = {
    * for a history (every column is a fact), load/sql/materialize.sql for a full replace
    */
   materializeSql?: string;
-  rule: "full-replace" | "snapshot-history";
+  rule: "full-replace" | "snapshot-history" | "partition-append";
+  /** DuckDB variables its normalize SQL reads (e.g. the end of the delivered hour) */
+  variables?: Record<string, string>;
+  /**
+   * For "partition-append": writes view `staged` into the table's partitions (load/partition-append.ts)
+   * and returns what the report should add (e.g. counts of what the source derived).
+   */
+  append?: (db: Db, ctx: AppendContext) => Promise<Record<string, unknown>>;
 };
+
+/** What a partition-append file's `append` is given: the run, and the delivery it replaces, if any. */
+export type AppendContext = { run: LoadRun; key: string; loadId: string; log: (line: string) => void };
 
 export type FileReport = {
   table: string;
@@ -49,8 +60,17 @@ export type FileReport = {
   warned: number;
   /** a CSV's columns its contract does not know: ignored, with a warning (absent when none) */
   ignoredColumns?: string[];
+  /** what a partition-append file's source derived (its `append`'s report) */
+  details?: Record<string, unknown>;
 } & Partial<HistoryCounts>;
-export type DeliveryReport = { key: string; status: "loaded" | "already-loaded"; tables: FileReport[]; warehouseVersion: number };
+export type DeliveryReport = {
+  key: string;
+  status: "loaded" | "reloaded" | "already-loaded";
+  tables: FileReport[];
+  /** what the source's `afterFiles` did (e.g. views restamped by a users extract) */
+  details?: Record<string, unknown>;
+  warehouseVersion: number;
+};
 
 export type DeliveryOptions = {
   warehouse: string;
@@ -63,12 +83,20 @@ export type DeliveryOptions = {
    * other files is refused), or by default its load time (an extract is known by its content).
    */
   date?: string;
+  /**
+   * The delivery's hour (YYYY-MM-DDTHH), for hourly deliveries: loaded in any order, and a
+   * delivery of an hour loaded before replaces it (a re-extract); its files land beside the
+   * first ones, under `<hour>.<load time>`.
+   */
+  hour?: string;
   waitMs?: number;
   /** accept a delivery the history's mass-deletion breaker refuses (history.ts) */
   allowMassDeletion?: boolean;
   /** accept a delivery the breaker of tables replaced whole refuses (shrink.ts) */
   allowShrink?: boolean;
   log?: (line: string) => void;
+  /** runs after every file is loaded, before the publish: the source's own follow-up (its report joins the delivery's) */
+  afterFiles?: (run: LoadRun, reports: FileReport[]) => Promise<Record<string, unknown>>;
 };
 
 /** Loads the delivery in `dir`. Cost: one hash and one read of each file, plus its load rule. */
@@ -85,9 +113,10 @@ export async function loadDelivery(opts: DeliveryOptions): Promise<DeliveryRepor
     const loaded = deliveriesOf(run.base.manifest, source);
     const loadedAt = new Date().toISOString();
     // a load time as a folder name can carry it
-    const key = opts.date ?? loadedAt.replace(/[-:.]/g, "");
+    const stamp = loadedAt.replace(/[-:.]/g, "");
+    const key = opts.hour ?? opts.date ?? stamp;
     const same = (d: { files: FileRef[] }) => files.every((f) => d.files.some((p) => p.name === f.name && p.sha256 === f.sha256));
-    const earlier = opts.date ? loaded.find((d) => d.key === opts.date) : loaded.at(-1);
+    const earlier = opts.date || opts.hour ? loaded.find((d) => d.key === key) : loaded.at(-1);
     if (earlier && same(earlier)) {
       log(`${source} ${earlier.key}: already loaded, nothing to do`);
       return { key: earlier.key, status: "already-loaded", tables: [], warehouseVersion: run.base.manifest.version };
@@ -97,15 +126,18 @@ export async function loadDelivery(opts: DeliveryOptions): Promise<DeliveryRepor
     if (opts.date && newest && newest > opts.date) {
       throw new StrataError(`${dir}: the ${source} delivery of ${opts.date} is older than the newest loaded (${newest}); deliveries are loaded in date order, refused`);
     }
-    const loadId = `${source}/${opts.date ?? loadedAt}`;
-    const landing = startLanding(warehouse, source, key, dir, files);
+    const loadId = `${source}/${opts.hour ?? opts.date ?? loadedAt}${earlier ? `@${loadedAt}` : ""}`;
+    // a re-delivered hour lands beside the first: raw data is never overwritten
+    const landingKey = earlier ? `${key}.${stamp}` : key;
+    const landing = startLanding(warehouse, source, landingKey, dir, files);
     landing.done.catch(() => {});
     const rows: LoadRow[] = [];
     const reports: FileReport[] = [];
+    let details: Record<string, unknown> | undefined;
     await db.setVariables({ load_id: loadId });
     try {
       for (const [i, spec] of specs.entries()) {
-        const report = await loadFile(db, spec, { run, dir, source, key, loadId, breakers, log, validFrom: opts.date ?? loadedAt.slice(0, 10) });
+        const report = await loadFile(db, spec, { run, dir, source, key, landingKey, loadId, breakers, log, validFrom: opts.date ?? loadedAt.slice(0, 10) });
         reports.push(report);
         rows.push({
           entity: spec.table, format: spec.kind, file: spec.file, sha256: files[i].sha256, bytes: files[i].bytes,
@@ -115,15 +147,16 @@ export async function loadDelivery(opts: DeliveryOptions): Promise<DeliveryRepor
         });
         log(`${source} ${spec.table}: ${report.recordsIn} in, ${report.accepted} accepted, ${report.quarantined} quarantined`);
       }
+      details = opts.afterFiles ? await opts.afterFiles(run, reports) : undefined;
     } catch (error) {
       await landing.abandon();
       throw error;
     }
     await landing.finish(dir, files.map((f, i) => ({ ...f, format: specs[i].kind, records: rows[i].records_in })));
     const published = await run.publish({
-      source, loadId, dataDate: opts.date ?? null, label: `${source}-${key}`, rows, delivery: { key, loadedAt, files },
+      source, loadId, dataDate: opts.date ?? opts.hour?.slice(0, 10) ?? null, label: `${source}-${landingKey}`, rows, delivery: { key, loadedAt, files },
     });
-    return { key, status: "loaded", tables: reports, warehouseVersion: published.version };
+    return { key, status: earlier ? "reloaded" : "loaded", tables: reports, ...(details ? { details } : {}), warehouseVersion: published.version };
   });
 }
 
@@ -132,6 +165,8 @@ type FileContext = {
   dir: string;
   source: string;
   key: string;
+  /** the delivery's landing folder (its key, or for a re-delivery `<key>.<load time>`) */
+  landingKey: string;
   loadId: string;
   breakers: { history: Breaker; replace: Breaker };
   log: (line: string) => void;
@@ -142,7 +177,7 @@ type FileContext = {
 async function loadFile(db: Db, spec: FileSpec, ctx: FileContext): Promise<FileReport> {
   const path = join(ctx.dir, spec.file);
   // where the record can be found for good: its landed copy
-  await db.setVariables({ entity: spec.table, source_file: `landing/${ctx.source}/${ctx.key}/${spec.file}` });
+  await db.setVariables({ ...spec.variables, entity: spec.table, source_file: `landing/${ctx.source}/${ctx.landingKey}/${spec.file}` });
   const request = {
     path, schema: spec.schema, what: `${spec.table} ${spec.kind.toUpperCase()}`, normalizeSql: spec.normalizeSql,
     materializeSql: spec.materializeSql ?? sqlFile(spec.rule === "snapshot-history" ? "record_hash.sql" : "materialize.sql"),
@@ -154,6 +189,9 @@ async function loadFile(db: Db, spec: FileSpec, ctx: FileContext): Promise<FileR
     ({ records: recordsIn, ignoredColumns } = await stageCsv(db, request));
     await splitStaged(db);
     await splitCsv(db);
+  } else if (spec.kind === "parquet") {
+    ({ records: recordsIn, ignoredColumns } = await stageParquet(db, request));
+    await splitStaged(db);
   } else {
     recordsIn = await stageRecords(db, { ...request, kind: "json" });
     await splitStaged(db);
@@ -174,6 +212,10 @@ async function loadFile(db: Db, spec: FileSpec, ctx: FileContext): Promise<FileR
     }
     await replaceTable(db, ctx.run, spec.table);
     return report;
+  }
+  if (spec.rule === "partition-append") {
+    if (!spec.append) throw new Error(`${spec.table}: a partition-append file needs its append`);
+    return { ...report, details: await spec.append(db, { run: ctx.run, key: ctx.key, loadId: ctx.loadId, log: ctx.log }) };
   }
   // an empty snapshot reads as "everything deleted", whatever the history's size (as an empty vendor dump)
   if (recordsIn === 0 && !ctx.breakers.history.allow) {

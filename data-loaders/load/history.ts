@@ -37,7 +37,9 @@ const mergeSql = fileURLToPath(new URL("./sql/merge_history.sql", import.meta.ur
  * Merges view `staged` (this delivery: one row per `business_key`, with `record_hash`) and table
  * `quarantined` (its rejected records, whose readable keys count as present) into history table
  * `table` of `run`, as of `validFrom`. Writes the next current file and the closed versions, and
- * lists them in `run.next`. Refuses a mass deletion (see Breaker) before writing anything.
+ * lists them in `run.next`. Refuses a mass deletion (see Breaker) before writing anything. Leaves
+ * temp table `history_changed`: each key whose open version changed (or was kept), its `change`,
+ * and the open version it had before (NULL columns for an inserted key).
  * Cost: one hash join of the delivery's keys with the current ones; the current file is read
  * three times, streamed; closed history is never read.
  */
@@ -77,6 +79,9 @@ export async function mergeIntoHistory(
 
   // merge_changes holds changes only: every other accepted record is unchanged
   const unchanged = opts.accepted - (counts.inserted ?? 0) - (counts.updated ?? 0) - (counts.reappeared ?? 0);
+  // what changed, kept for the source's follow-up (a users extract restates the page views of users who moved)
+  await db.run(`CREATE OR REPLACE TEMP TABLE history_changed AS
+    SELECT m.business_key, m.change, k.* EXCLUDE (business_key, change) FROM merge_changes m LEFT JOIN closing_versions k USING (business_key)`);
   await db.run("DROP VIEW next_current; DROP VIEW closed_tonight; DROP TABLE closing_versions; DROP TABLE merge_changes; DROP VIEW prior_current");
   return {
     inserted: counts.inserted ?? 0,

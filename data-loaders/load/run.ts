@@ -5,7 +5,7 @@
  * without publishing, or is interrupted (SIGINT, SIGTERM) before it publishes, leaves the
  * warehouse exactly as it was.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Db } from "../db.ts";
 import { asRun, interruption, notePublished, onInterrupt, throwIfInterrupted } from "../interrupt.ts";
@@ -44,6 +44,12 @@ export class LoadRun {
     await writeParquet(db, this.incoming, file, select, compression, this.syncing);
   }
 
+  /** Where file `file` of the next version is now: written by this run (in `incoming`), or the base version's. */
+  nextPath(file: string): string {
+    const mine = join(this.incoming, file);
+    return existsSync(mine) ? mine : join(this.base.dir, file);
+  }
+
   /** The base version's files of `table`, relative to `base.dir`. */
   baseFiles(table: string): string[] {
     return this.base.manifest.tables[table] ?? [];
@@ -57,7 +63,9 @@ export class LoadRun {
   async publish(load: { source: string; loadId: string; dataDate: string | null; label: string; rows: LoadRow[]; delivery: Delivery }): Promise<Manifest> {
     await writeAudit(this.db, this.incoming, this.base.manifest, this.next, load);
     const sources = this.next.sources;
-    sources[load.source] = { deliveries: [...(sources[load.source]?.deliveries ?? []), load.delivery] };
+    // a delivery of a key loaded before (a re-delivered hour) replaces that one's entry
+    const others = (sources[load.source]?.deliveries ?? []).filter((d) => d.key !== load.delivery.key);
+    sources[load.source] = { deliveries: [...others, load.delivery] };
     await Promise.all(this.syncing);
     return this.commit(this.next);
   }

@@ -5,8 +5,9 @@
 import { appExtracts } from "./app-extracts/index.ts";
 import { catalogue } from "./catalogue/index.ts";
 import { domains, type Source, type TableDecl } from "./source.ts";
+import { webPageviews, webUsers } from "./web-analytics/index.ts";
 
-export const sources: Source[] = [catalogue, appExtracts];
+export const sources: Source[] = [catalogue, appExtracts, webUsers, webPageviews];
 
 /** The tables every load writes beside its source's own (load/audit.ts). */
 export const auditTables: TableDecl[] = [

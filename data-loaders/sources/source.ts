@@ -21,6 +21,7 @@ export type Domain = { id: string; title: string };
 
 export const domains = {
   streaming: { id: "streaming", title: "Streaming app" },
+  web: { id: "web", title: "Web analytics" },
   operations: { id: "operations", title: "Data quality" },
 } as const satisfies Record<string, Domain>;
 
@@ -39,6 +40,8 @@ export type IngestArgs = {
   location: string;
   /** the delivery's date, for sources whose deliveries are dated */
   date?: string;
+  /** the delivery's hour (YYYY-MM-DDTHH, UTC), for sources whose deliveries are hourly */
+  hour?: string;
   waitMs?: number;
   /** accept a delivery the mass-deletion breaker of a history table refuses (`--allow-mass-deletion`, load/history.ts) */
   allowMassDeletion?: boolean;
@@ -59,6 +62,8 @@ export type Source = {
   usage: string;
   /** whether `--date` is required */
   dated: boolean;
+  /** whether `--hour` is required (hourly deliveries, loaded in any order, a re-delivery replacing the first) */
+  hourly?: boolean;
   /** named views over the published tables (`strata query`, the site and the workbench share them) */
   marts?: WarehouseView[];
   /** Loads one delivery; returns the report the CLI prints. */
@@ -67,5 +72,5 @@ export type Source = {
    * Loads whatever the build's data folder (STRATA_DATA, or the demo data) holds for this source
    * and the warehouse lacks; returns lines saying what changed.
    */
-  ingestDataFolder(opts: { warehouse: string; dataDir: string; waitMs: number }): Promise<string[]>;
+  ingestDataFolder?(opts: { warehouse: string; dataDir: string; waitMs: number }): Promise<string[]>;
 };

@@ -1,0 +1,12 @@
+-- The views of `stamped` counted per delivery, hour, postcode at view and current postcode: the
+-- rows of table web_pageview_counts (partitioned by view_date), which both answers read.
+-- Keeping the delivery lets a re-delivered hour take exactly its own counts away.
+CREATE OR REPLACE TEMP TABLE stamped_counts AS
+SELECT CAST(viewed_at AS DATE)             AS view_date,
+       delivery_hour,
+       date_trunc('hour', viewed_at)       AS hour,
+       postcode,
+       current_postcode,
+       count(*)::BIGINT                    AS views
+FROM stamped
+GROUP BY ALL;
