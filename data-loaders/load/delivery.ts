@@ -40,6 +40,8 @@ export type FileSpec = {
    */
   materializeSql?: string;
   rule: "full-replace" | "snapshot-history" | "partition-append";
+  /** its records have no natural key (page views): none is a duplicate of another, and `business_key` is not needed */
+  keyless?: boolean;
   /** DuckDB variables its normalize SQL reads (e.g. the end of the delivered hour) */
   variables?: Record<string, string>;
   /**
@@ -187,14 +189,14 @@ async function loadFile(db: Db, spec: FileSpec, ctx: FileContext): Promise<FileR
   if (spec.kind === "csv") {
     // every record accounted for against an independent count; malformed lines join the quarantine (load/stage-csv.ts)
     ({ records: recordsIn, ignoredColumns } = await stageCsv(db, request));
-    await splitStaged(db);
+    await splitStaged(db, spec);
     await splitCsv(db);
   } else if (spec.kind === "parquet") {
     ({ records: recordsIn, ignoredColumns } = await stageParquet(db, request));
-    await splitStaged(db);
+    await splitStaged(db, spec);
   } else {
     recordsIn = await stageRecords(db, { ...request, kind: "json" });
-    await splitStaged(db);
+    await splitStaged(db, spec);
   }
   await collectAudit(db);
   for (const column of ignoredColumns) {

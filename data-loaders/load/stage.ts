@@ -69,13 +69,15 @@ export function jsonArrayReader(path: string, schema: z.ZodObject): string {
 }
 
 /**
- * Splits `hashed` into view `staged` and tables `quarantined` and `warned` (sql/split.sql).
+ * Splits `hashed` into view `staged` and tables `quarantined` and `warned` (sql/split.sql; with
+ * `keyless`, for records that have no natural key, sql/split_keyless.sql).
  * Records quarantined by a business rule or as duplicates (or warned by the normalize SQL) were
  * valid by the schema, so their JSON was not kept on the way in: only then is it made, for those
  * records alone.
  */
-export async function splitStaged(db: Db): Promise<void> {
-  await db.runFile(sqlFile("split.sql"));
+export async function splitStaged(db: Db, opts: { keyless?: boolean } = {}): Promise<void> {
+  // records without a natural key are never duplicates: no grouping by key (sql/split_keyless.sql)
+  await db.runFile(sqlFile(opts.keyless ? "split_keyless.sql" : "split.sql"));
   const [{ missing }] = await db.all<{ missing: number }>(
     `SELECT (SELECT count(*) FROM quarantined WHERE record IS NULL) + (SELECT count(*) FROM warned WHERE record IS NULL) AS missing`);
   if (missing > 0) await db.runFile(sqlFile("quarantine_raw.sql"));

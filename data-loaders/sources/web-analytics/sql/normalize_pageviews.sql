@@ -1,11 +1,10 @@
 -- page views extract → page views. A view has no natural key (two views by one user in the same
--- second are two views), so its key is its position in the file: no view is ever a duplicate.
+-- second are two views): the source is keyless (load/sql/split_keyless.sql), no view is a duplicate.
 -- A view must fall before the end of the delivered hour (getvariable('delivery_end')): a view
 -- from an earlier hour is a late view and is kept; one from a later hour cannot be in this extract.
 CREATE OR REPLACE TEMP VIEW normalized AS
 SELECT
     record_index,
-    record_index                                   AS business_key,
     TRY_CAST(user_id AS BIGINT)                    AS user_id,
     url,
     TRY_CAST(pageview_datetime AS TIMESTAMP)       AS viewed_at,
