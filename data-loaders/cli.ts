@@ -172,12 +172,15 @@ const verbs: Record<string, Verb<Options>> = {
     reads: true,
     async run({ warehouse }) {
       const { readManifest } = await import("./warehouse/manifest.ts");
+      const { webFreshness } = await import("./sources/web-analytics/freshness.ts");
       const m = readManifest(warehouse);
       const deliveries = Object.fromEntries(Object.entries(m.sources).map(([id, s]) => [id, s.deliveries.map((d) => d.key)]));
       // vendorNights and internalExtract: the fields this printed before sources were modules
       const status = {
         warehouse, version: m.version, publishedAt: m.publishedAt, deliveries,
         vendorNights: deliveries.vendor ?? [], internalExtract: m.sources.internal?.deliveries.at(-1)?.loadedAt ?? null, tables: Object.keys(m.tables),
+        // the web feeds' freshness: last users extract, hours loaded and missing
+        ...(m.sources.users || m.sources.pageviews ? { web: webFreshness(m) } : {}),
       };
       print(`${JSON.stringify(status, null, 2)}\n`);
     },

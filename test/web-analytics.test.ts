@@ -228,5 +228,11 @@ describe("web analytics: both answers on a hand-made case", () => {
     assert.deepEqual([out.tables[0].accepted, out.tables[0].quarantined], [1, 1]);
     const [q] = await ask(warehouse, `SELECT reason FROM quarantine WHERE load_id = 'pageviews/2022-03-04T09'`);
     assert.equal(q.reason, "line 3: pageview_datetime: after the delivered hour (2022-03-04T09)");
+    // status: the feeds' freshness, every hour between the first and the last loaded that never arrived
+    const { web } = JSON.parse(strata("status", "--warehouse", warehouse)) as { web: { lastUsersExtract: string; hoursLoaded: number; missingHours: string[] } };
+    assert.equal(web.lastUsersExtract, "2022-03-03");
+    assert.equal(web.hoursLoaded, 6);
+    assert.equal(web.missingHours.length, 72 - 6); // 2022-03-01T10 … 2022-03-04T09
+    assert.deepEqual(web.missingHours.slice(0, 2), ["2022-03-01T12", "2022-03-01T13"]);
   });
 });
