@@ -24,7 +24,8 @@
  *   present but 0.2 % (accounts closed before; 30 % of them return on days 1–6), half of them with
  *   a postcode before (moved before day 0, so A→B→A can happen from day 1). Each later day, per present user: 0.05 % leave (absent from the extract; 30 % of
  *   them return 2–7 days later, a quarter of those with another postcode); 0.3 % move (30 % of
- *   the moves of a user who moved before go back to the postcode before last: A→B→A); and
+ *   the moves of a user who moved before go back to the postcode before last: A→B→A); a user who
+ *   moved in the last 14 days also moves back with 2 %/day (temporary moves); and
  *   0.1 % × users new slots join (never-used ids). The state is one row per slot, advanced a day
  *   at a time in SQL (CREATE TABLE … AS SELECT from the day before).
  * - Views: hour h of day d gets views_per_day × diurnal(h) × weekly(d) × (1 ± 3 % noise), the
@@ -84,6 +85,8 @@ export const WEB_RATES = {
   returnWithNewPostcode: 0.25,
   move: 0.003,
   moveBack: 0.3,
+  recentMoveDays: 14,
+  recentMoveBack: 0.02,
   join: 0.001,
   unknownUser: 0.003,
   late: 0.01,
@@ -273,7 +276,7 @@ export async function generateWeb(opts: GenerateWebOptions): Promise<WebTruth> {
       CREATE TABLE wu AS SELECT slot, ks::UINTEGER AS ks, web_h(ks, 0, 90)::UINTEGER AS hk, NOT away AS present, pc,
         (CASE WHEN web_u(ks, 0, 7) < 0.5 THEN (CASE WHEN pp = pc THEN pc % ${postcodes.length} + 1 ELSE pp END) ELSE 0 END)::SMALLINT AS prev,
         CASE WHEN away AND web_u(ks, 0, 9) < ${WEB_RATES.leaverReturns} THEN 1 + (web_h(ks, 0, 10) % 6)::INTEGER ELSE -1 END AS ret_day,
-        (CASE WHEN away THEN 0 ELSE 5 END)::TINYINT AS ev
+        (CASE WHEN away THEN 0 ELSE 5 END)::TINYINT AS ev, -100::SMALLINT AS moved_day
       FROM (SELECT slot::INTEGER AS slot, ks, web_pc(ks, 0, 1) AS pc, web_pc(ks, 0, 11) AS pp, web_u(ks, 0, 8) < 0.002 AS away
             FROM (SELECT slot, web_k(slot) AS ks FROM range(${users}) t(slot)));
       CREATE TABLE wact (day INTEGER, r BIGINT, id BIGINT);
@@ -293,9 +296,10 @@ export async function generateWeb(opts: GenerateWebOptions): Promise<WebTruth> {
           WITH a AS (
             SELECT *, web_u(ks, ${k}, 1) AS u FROM wu
           ), b AS (
-            SELECT slot, ks, hk, present, pc, prev, ret_day, CASE
+            SELECT slot, ks, hk, present, pc, prev, ret_day, moved_day, CASE
               WHEN present AND u < ${R.leave} THEN 3
               WHEN present AND u < ${R.leave + R.move} THEN CASE WHEN prev > 0 AND web_u(ks, ${k}, 3) < ${R.moveBack} THEN 2 ELSE 1 END
+              WHEN present AND prev > 0 AND moved_day >= ${k - R.recentMoveDays} AND web_u(ks, ${k}, 12) < ${R.recentMoveBack} THEN 2
               WHEN NOT present AND ret_day = ${k} THEN CASE WHEN web_u(ks, ${k}, 5) < ${R.returnWithNewPostcode} THEN 6 ELSE 4 END
               ELSE 0 END AS ev
             FROM a
@@ -309,10 +313,11 @@ export async function generateWeb(opts: GenerateWebOptions): Promise<WebTruth> {
             CASE WHEN ev = 3 THEN (CASE WHEN web_u(ks, ${k}, 2) < ${R.leaverReturns}
                                    THEN ${k} + ${R.returnAfterDays[0]} + (web_h(ks, ${k}, 6) % ${R.returnAfterDays[1] - R.returnAfterDays[0] + 1})::INTEGER ELSE -1 END)
                  WHEN ev IN (4, 6) THEN -1 ELSE ret_day END AS ret_day,
-            ev::TINYINT AS ev
+            ev::TINYINT AS ev,
+            (CASE WHEN ev IN (1, 2, 6) THEN ${k} ELSE moved_day END)::SMALLINT AS moved_day
           FROM c
           UNION ALL
-          SELECT slot, ks::UINTEGER, web_h(ks, 0, 90)::UINTEGER, true, web_pc(ks, ${k}, 4), 0::SMALLINT, -1, 5::TINYINT
+          SELECT slot, ks::UINTEGER, web_h(ks, 0, 90)::UINTEGER, true, web_pc(ks, ${k}, 4), 0::SMALLINT, -1, 5::TINYINT, -100::SMALLINT
           FROM (SELECT slot::INTEGER AS slot, web_k(slot) AS ks FROM range(${universe}, ${next}) t(slot));
         `);
         universe = next;
@@ -363,16 +368,18 @@ export async function generateWeb(opts: GenerateWebOptions): Promise<WebTruth> {
         ), w AS (
           SELECT o, i, rep, kj, ${dayOf("o")} AS d, web_u(kj, o, 24) < ${R.unknownUser} AS unk,
             web_u(ki, o, 23) < ${R.missingFromFirstDelivery} AS miss,
-            floor(CASE WHEN ${dayOf("o")} = ${k} THEN ${P[k]} ELSE ${P[k - 1] ?? 0} END * pow(web_u(kj, o, 26), 3))::BIGINT AS r,
+            CASE WHEN NOT unk THEN floor(CASE WHEN ${dayOf("o")} = ${k} THEN ${P[k]} ELSE ${P[k - 1] ?? 0} END * pow(web_u(kj, o, 26), 3))::BIGINT END AS r,
             make_timestamp(((${day0 * 24} + o)::BIGINT * 3600 + floor(web_u(kj, o, 27) * 3600)::BIGINT) * 1000000) AS ts,
             (1 + floor(${urls.length} * pow(web_u(ki, o, 28), 2.5)))::SMALLINT AS url
           FROM s
         )
         SELECT w.o, w.i, w.ts, w.url, w.unk, w.miss, w.rep, w.o < ${t} AS late,
           CASE WHEN w.unk THEN web_unknown_id(web_h(w.kj, w.o, 25) % ${universe + 1000}) ELSE a.id END AS user_id
-        FROM w LEFT JOIN wact a ON NOT w.unk AND a.day = w.d AND a.r = w.r;
+        FROM w LEFT JOIN wact a ON a.day = w.d AND a.r = w.r;
       `);
       const isR2 = redelivered.has(t);
+      // a re-delivered hour's first delivery lacks at least one view: its hour's first
+      if (isR2) await db.run(`UPDATE wv SET miss = true WHERE o = ${t} AND i = (SELECT min(i) FROM wv WHERE o = ${t})`);
       const [c] = await db.all<Record<string, number>>(`
         SELECT count(*) FILTER (WHERE ${isR2 ? "NOT miss" : "true"}) AS views, count(*) FILTER (WHERE late AND ${isR2 ? "NOT miss" : "true"}) AS late,
           count(*) FILTER (WHERE unk AND ${isR2 ? "NOT miss" : "true"}) AS unk, count(*) FILTER (WHERE rep AND ${isR2 ? "NOT miss" : "true"}) AS rep,
@@ -383,18 +390,19 @@ export async function generateWeb(opts: GenerateWebOptions): Promise<WebTruth> {
         bad: missing.has(t) ? 0 : bad.length, r2: null, missing: missing.has(t), bytes: 0,
       };
       if (missing.has(t)) return hour;
+      const someUser = (b: number) => `(SELECT id FROM wact WHERE day = ${k} AND r = ${hash4(seed, b, 207, 0) % Math.max(1, P[k])})`;
       const hourStartUs = BigInt(day0 * 24 + t) * 3_600_000_000n;
       const badSql = bad.map((b, n) => {
         const at = `make_timestamp(${hourStartUs + BigInt(hash4(seed, b, 205, 0) % 3600) * 1_000_000n})`;
         const kind = b % 3;
         const y = fmtDay(day0 + k).slice(0, 4);
         if (format === "csv") {
-          const uid = kind === 0 ? `'user${hash4(seed, b, 206, 0) % 100000}'` : `(${ID_BASE} + 4 * ${hash4(seed, b, 207, 0) % universe})::VARCHAR`;
+          const uid = kind === 0 ? `'user${hash4(seed, b, 206, 0) % 100000}'` : `${someUser(b)}::VARCHAR`;
           const ts = kind === 1 ? `'${y}-02-30 ${pad2(t % 24)}:${pad2(hash4(seed, b, 208, 0) % 60)}:00'` : `strftime(${at}, '%Y-%m-%d %H:%M:%S')`;
           const url = kind === 2 ? "''" : sqlLiteral(urls[0]);
           return `SELECT ${uid}, ${url}, ${ts}, ${at}, ${-1 - n}`;
         }
-        const uid = kind === 0 ? "NULL::BIGINT" : `(${ID_BASE} + 4 * ${hash4(seed, b, 207, 0) % universe})::BIGINT`;
+        const uid = kind === 0 ? "NULL::BIGINT" : someUser(b);
         const ts = kind === 1 ? "TIMESTAMP '1970-01-01 00:00:00'" : at;
         const url = kind === 2 ? "''" : sqlLiteral(urls[0]);
         return `SELECT ${uid}, ${url}, ${ts}, ${at}, ${-1 - n}`;
