@@ -55,6 +55,14 @@ const warehouse = {
 const wait = {
   wait: { type: "string", value: "SECONDS", help: "wait up to this long for another run on the warehouse to end (default: refuse at once)", check: nonNegative },
 } as const satisfies Options;
+const isoDay = (value: string, flag: string) => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const d = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : null;
+  if (!d || d.getUTCFullYear() !== +m![1] || d.getUTCMonth() !== +m![2] - 1 || d.getUTCDate() !== +m![3]) throw new StrataError(`${flag} ${value}: expected a date YYYY-MM-DD`);
+};
+const oneOf = (...choices: string[]) => (value: string, flag: string) => {
+  if (!choices.includes(value)) throw new StrataError(`${flag} ${value}: expected ${choices.join(" or ")}`);
+};
 const seconds = (value: string | undefined) => (value === undefined ? 0 : Number(value) * 1000);
 
 /** Options of `ingest` that only some sources take (`takenBy`). */
@@ -111,16 +119,37 @@ const verbs: Record<string, Verb<Options>> = {
     },
   }),
   generate: verb({
-    summary: "Writes a deterministic synthetic data set: K nights of vendor dumps, the internal extracts and generation.json (what changed each night).",
+    summary: "Writes a deterministic synthetic data set: K nights of vendor dumps, the internal extracts, optionally the web analytics feeds, and generation.json (what changed each night).",
     positionals: [{ name: "<out-dir>" }],
     options: {
       scale: { type: "string", value: "N", help: "size: 1 ≈ the real data, 4215 ≈ 1 GB nights (default 1)", check: positive },
       nights: { type: "string", value: "K", help: "consecutive nights, from 2022-03-01 (default 1)", check: wholeNumber(1, 366) },
       seed: { type: "string", value: "S", help: "the seed: the same options write the same bytes (default 1)", check: wholeNumber(0, 2 ** 32 - 1) },
       "internal-scale": { type: "string", value: "M", help: "size of the internal extracts (default: --scale)", check: positive },
+      "web-days": { type: "string", value: "K", help: "days of web analytics feeds under web/: a users extract and 24 hourly page-view deliveries a day (default 0: none)", check: wholeNumber(0, 366) },
+      "web-users": { type: "string", value: "N", help: "web users on the first day (default 2000)", check: wholeNumber(1, 100_000_000) },
+      "web-views-per-day": { type: "string", value: "M", help: "page views on an average weekday (default 20000)", check: wholeNumber(0, 2_000_000_000) },
+      "web-start": { type: "string", value: "YYYY-MM-DD", help: "the web feeds' first day (default 2022-03-01)", check: isoDay },
+      "web-format": { type: "string", value: "csv|parquet", help: "the web files' format (default csv)", check: oneOf("csv", "parquet") },
+      "web-missing-hours": { type: "string", value: "N", help: "hours whose page-view delivery never arrives (default 0)", check: wholeNumber(0) },
+      "web-bad-rows": { type: "string", value: "N", help: "malformed page-view records across the deliveries (default 0)", check: wholeNumber(0, 1_000_000) },
+      "web-only": { type: "boolean", help: "only the web feeds: no vendor nights nor internal extracts (for benchmarks)" },
       force: { type: "boolean", help: "replace <out-dir> if it holds an earlier generated data set (default: refuse a folder that is not empty)" },
       json: { type: "boolean", help: "the whole summary as JSON, with every night's changes (default: a few lines)" },
       ...always,
+    },
+    validate({ values }) {
+      const webDays = Number(values["web-days"] ?? 0);
+      const web = ["web-users", "web-views-per-day", "web-start", "web-format", "web-missing-hours", "web-bad-rows", "web-only"] as const;
+      const given = web.find((flag) => values[flag] !== undefined);
+      if (webDays === 0 && given) throw new UsageError(`generate: --${given} needs --web-days K (K ≥ 1)`, "generate");
+      if (values["web-only"]) {
+        const vendorFlag = (["scale", "nights", "internal-scale"] as const).find((flag) => values[flag] !== undefined);
+        if (vendorFlag) throw new UsageError(`generate: --${vendorFlag} is for the vendor and internal data, which --web-only skips`, "generate");
+      }
+      if (Number(values["web-missing-hours"] ?? 0) >= webDays * 24 && values["web-missing-hours"] !== undefined) {
+        throw new UsageError(`generate: --web-missing-hours must be below the ${webDays * 24} hours of --web-days ${webDays}`, "generate");
+      }
     },
     progress: ({ positionals: [out] }) => `generate ${out}`,
     async run({ positionals: [out], values }) {
@@ -129,7 +158,17 @@ const verbs: Record<string, Verb<Options>> = {
       const { generate } = await import("./generate/index.ts");
       const internalScale = values["internal-scale"] === undefined ? undefined : Number(values["internal-scale"]);
       const onProgress = (file: string, bytes: number) => progress?.update(`${file}: ${Math.round(bytes / 1e6)} MB`);
-      const summary = await generate({ outDir: out, scale: Number(values.scale ?? 1), nights: Number(values.nights ?? 1), internalScale, seed: Number(values.seed ?? 1), onProgress });
+      const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+      const webDays = Number(values["web-days"] ?? 0);
+      const web = webDays === 0 ? undefined : {
+        days: webDays, users: num(values["web-users"]), viewsPerDay: num(values["web-views-per-day"]), startDate: values["web-start"] ?? "2022-03-01",
+        format: values["web-format"] as "csv" | "parquet" | undefined, missingHours: num(values["web-missing-hours"]), badRows: num(values["web-bad-rows"]),
+      };
+      const webOnly = values["web-only"] === true;
+      const summary = await generate({
+        outDir: out, scale: Number(values.scale ?? 1), nights: Number(values.nights ?? 1), internalScale, seed: Number(values.seed ?? 1), onProgress,
+        web, vendor: !webOnly, internal: !webOnly,
+      });
       print(values.json ? `${JSON.stringify(summary)}\n` : generateSummary(summary));
     },
   }),

@@ -18,8 +18,14 @@ import { sources } from "./sources/index.ts";
 import { readManifest } from "./warehouse/manifest.ts";
 import { warehouseDir } from "./warehouse/paths.ts";
 
-/** The demo data set: small, several nights of updates, deletions and reappearances. */
-export const demoData = { scale: 1, nights: 7, seed: 20211201 } as const;
+/**
+ * The demo data set: small, several nights of updates, deletions and reappearances; and 4 days of
+ * web feeds with a missing hour, bad rows, re-delivered hours and late views.
+ */
+export const demoData = {
+  scale: 1, nights: 7, seed: 20211201,
+  web: { days: 4, users: 2000, viewsPerDay: 20000, startDate: "2022-03-01", format: "csv", missingHours: 1, badRows: 2 },
+} as const;
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const generatorDir = fileURLToPath(new URL("./generate/", import.meta.url));
 
@@ -27,7 +33,7 @@ const generatorDir = fileURLToPath(new URL("./generate/", import.meta.url));
 function demoDataId(): string {
   const hash = createHash("sha256");
   for (const file of readdirSync(generatorDir).sort()) hash.update(file).update(readFileSync(join(generatorDir, file)));
-  return `demo-data-s${demoData.scale}-n${demoData.nights}-seed${demoData.seed}-g${hash.digest("hex").slice(0, 10)}`;
+  return `demo-data-s${demoData.scale}-n${demoData.nights}-w${demoData.web.days}-seed${demoData.seed}-g${hash.digest("hex").slice(0, 10)}`;
 }
 /** A cache of generated files, so it lives in the checkout whatever the working directory. */
 const demoDir = () => resolve(repoRoot, ".tmp", demoDataId());

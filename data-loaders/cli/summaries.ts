@@ -2,6 +2,7 @@
  * What the CLI prints for people: a few aligned lines saying what a run did. `--json` prints the
  * library's whole report instead, for scripts.
  */
+import { join } from "node:path";
 import type { GenerationSummary } from "../generate/index.ts";
 import type { DeliveryReport } from "../load/delivery.ts";
 import type { RollbackReport } from "../load/rollback.ts";
@@ -66,22 +67,36 @@ export function ingestSummary(source: string, report: unknown): string {
 
 /** generate's summary: what was written where, a line per night; the whole truth is in generation.json. */
 export function generateSummary(s: GenerationSummary): string {
-  const first = s.nights[0];
-  const last = s.nights.at(-1)!;
-  const span = s.nights.length === 1 ? first.date : `${first.date} to ${last.date}`;
-  const rows = [
-    ["night", "folder", "size", "authors", "books", "reviews"],
-    ...s.nights.map((n) => [n.date, `${n.dir}/`, megabytes(n.bytes), String(n.authors.records), String(n.books.records), String(n.reviews.records)]),
-  ];
-  const internal = s.internal
-    ? [`  internal/: ${s.internal.movies} movies, ${s.internal.users} users, ${s.internal.streams} streams (${megabytes(s.internal.bytes)})`]
-    : [];
+  const lines: string[] = [];
+  const parts: string[] = [];
+  if (s.nights.length > 0) {
+    const first = s.nights[0];
+    const last = s.nights.at(-1)!;
+    parts.push(`${s.nights.length} ${s.nights.length === 1 ? "night" : "nights"} (${s.nights.length === 1 ? first.date : `${first.date} to ${last.date}`})`);
+    const rows = [
+      ["night", "folder", "size", "authors", "books", "reviews"],
+      ...s.nights.map((n) => [n.date, `${n.dir}/`, megabytes(n.bytes), String(n.authors.records), String(n.books.records), String(n.reviews.records)]),
+    ];
+    lines.push(...aligned(rows));
+  }
+  if (s.internal) {
+    parts.push("the internal extracts");
+    lines.push(`  internal/: ${s.internal.movies} movies, ${s.internal.users} users, ${s.internal.streams} streams (${megabytes(s.internal.bytes)})`);
+  }
+  if (s.web) {
+    const w = s.web;
+    const t = w.totals;
+    parts.push(`${w.days} ${w.days === 1 ? "day" : "days"} of web feeds`);
+    lines.push(
+      `  web/: ${w.days} users extracts (${t.userRows} rows), ${w.days * 24 - t.missingHours} hourly page-view deliveries (${t.views} views, ${t.late} late, ` +
+        `${t.unknownUser} by unknown users), ${t.redelivered} re-delivered, ${t.missingHours} missing, ${t.badRows} bad rows; ${w.format}, ${megabytes(t.bytes)}`,
+    );
+  }
+  const scale = s.nights.length > 0 || s.internal ? `scale ${s.scale}, ` : "";
   return [
-    `generated ${s.nights.length} ${s.nights.length === 1 ? "night" : "nights"} (${span})${s.internal ? " and the internal extracts" : ""} in ${s.outDir}: ` +
-      `${megabytes(s.totalBytes)} in ${s.seconds.toFixed(1)} s (scale ${s.scale}, seed ${s.seed})`,
-    ...aligned(rows),
-    ...internal,
-    `  what changed each night: ${s.truthFile}`,
+    `generated ${parts.join(" and ")} in ${s.outDir}: ${megabytes(s.totalBytes)} in ${s.seconds.toFixed(1)} s (${scale}seed ${s.seed})`,
+    ...lines,
+    `  what changed each night: ${s.truthFile}${s.web ? `; the web feeds' truth: ${join(s.outDir, s.web.truthFile)}` : ""}`,
   ].join("\n") + "\n";
 }
 

@@ -5,6 +5,7 @@
  * Layout written under `outDir`:
  *   vendor/YYYY-MM-DD/{authors,books,reviews}.json   one folder per night (JSON arrays, no trailing newline)
  *   internal/{movies,users,streams}.csv               once
+ *   web/                                              with `web`: the web analytics feeds (web.ts)
  *   generation.json                                   expected truth (see GenerationTruth)
  *
  * Cost: time linear in the bytes written, single-threaded: vendor JSON ≈ 100 MB/s, streams.csv
@@ -22,8 +23,10 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join, relative } from "node:path";
 import { daysFromCivil, fmtDay } from "./random.ts";
 import { RATES, VENDOR_ENTITIES, World, csv, type VendorEntity } from "./records.ts";
+import { generateWeb, type WebOptions, type WebTruth } from "./web.ts";
 
 export { World, type VendorEntity } from "./records.ts";
+export type { WebOptions, WebTruth } from "./web.ts";
 
 export interface GenerateOptions {
   /** Output directory (created if missing; existing files of the same names are overwritten). */
@@ -44,6 +47,10 @@ export interface GenerateOptions {
   growth?: boolean;
   /** Write the internal CSVs (default true). */
   internal?: boolean;
+  /** Write the vendor nights (default true; false with `web` for web data only). */
+  vendor?: boolean;
+  /** The web analytics feeds under web/ (web.ts), from the same seed; default none. */
+  web?: WebOptions;
   /** Record the business keys in generation.json when an entity has fewer records than this. Default 5000. */
   keyListLimit?: number;
   /** Told the file being written (relative to outDir) and its bytes so far, every few MB. */
@@ -90,9 +97,13 @@ export interface GenerationTruth {
   rates: typeof RATES;
   internal: { movies: number; users: number; streams: number; bytes: number } | null;
   nights: NightTruth[];
+  /** The web feeds' totals; the whole truth is web/generation.json. */
+  web: { truthFile: string; days: number; users: number; viewsPerDay: number; format: string; totals: WebTruth["totals"] } | null;
 }
 
 export interface GenerationSummary extends GenerationTruth {
+  /** The web feeds' whole truth (as in web/generation.json), when generated. */
+  webTruth: WebTruth | null;
   outDir: string;
   truthFile: string;
   totalBytes: number;
@@ -156,7 +167,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
   const startDate = opts.startDate ?? "2022-03-01";
   const keyListLimit = opts.keyListLimit ?? 5000;
   if (!(scale > 0) || !(internalScale > 0)) throw new RangeError(`scale must be > 0 (got ${scale}, ${internalScale})`);
-  if (!(nights >= 1) || nights > 366) throw new RangeError(`nights must be 1..366 (got ${opts.nights})`);
+  const vendor = opts.vendor ?? true;
+  if (vendor && (!(nights >= 1) || nights > 366)) throw new RangeError(`nights must be 1..366 (got ${opts.nights})`);
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(startDate);
   if (!m) throw new RangeError(`startDate must be YYYY-MM-DD (got ${startDate})`);
   const day0 = daysFromCivil(+m[1], +m[2], +m[3]);
@@ -175,7 +187,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
   }
 
   const truth: NightTruth[] = [];
-  for (let k = 0; k < nights; k++) {
+  for (let k = 0; k < (vendor ? nights : 0); k++) {
     const date = fmtDay(day0 + k);
     const dir = join(opts.outDir, "vendor", date);
     mkdirSync(dir, { recursive: true });
@@ -188,16 +200,22 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
     truth.push(night as NightTruth);
   }
 
+  const webTruth = opts.web
+    ? await generateWeb({ startDate, ...opts.web, outDir: opts.outDir, seed, keyListLimit, onProgress: opts.onProgress })
+    : null;
+  const web: GenerationTruth["web"] = webTruth && {
+    truthFile: "web/generation.json", days: webTruth.days, users: webTruth.users, viewsPerDay: webTruth.viewsPerDay, format: webTruth.format, totals: webTruth.totals,
+  };
   const doc: GenerationTruth = {
-    generator: "strata-generate/1", seed, scale, internalScale, startDate, keyDefinitions: KEY_DEFS, rates: RATES, internal, nights: truth,
+    generator: "strata-generate/1", seed, scale, internalScale, startDate, keyDefinitions: KEY_DEFS, rates: RATES, internal, nights: truth, web,
   };
   const truthFile = join(opts.outDir, "generation.json");
   const tf = new Out(truthFile);
   tf.write(JSON.stringify(doc, null, 1) + "\n");
   tf.close();
-  const totalBytes = truth.reduce((s, n) => s + n.bytes, 0) + (internal?.bytes ?? 0);
+  const totalBytes = truth.reduce((s, n) => s + n.bytes, 0) + (internal?.bytes ?? 0) + (web?.totals.bytes ?? 0);
   const seconds = (performance.now() - t0) / 1000;
-  return { ...doc, outDir: opts.outDir, truthFile, totalBytes, seconds, mbPerSecond: totalBytes / 1e6 / Math.max(seconds, 1e-9) };
+  return { ...doc, webTruth, outDir: opts.outDir, truthFile, totalBytes, seconds, mbPerSecond: totalBytes / 1e6 / Math.max(seconds, 1e-9) };
 }
 
 /**

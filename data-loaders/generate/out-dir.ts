@@ -1,15 +1,15 @@
 /**
  * generate's output folder. Generating into a folder that holds an earlier data set would mix its
  * nights with the new ones (a night the new set does not have stays behind), so only a new or
- * empty folder is written. `force` replaces a folder generate wrote (its generation.json, vendor/
- * and internal/, nothing else); any other folder is refused even then, so a mistyped path (or a
+ * empty folder is written. `force` replaces a folder generate wrote (its generation.json, vendor/,
+ * internal/ and web/, nothing else); any other folder is refused even then, so a mistyped path (or a
  * folder of real deliveries) is never emptied.
  */
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { StrataError } from "../errors.ts";
 
-const generated = ["generation.json", "vendor", "internal"];
+const generated = ["generation.json", "vendor", "internal", "web"];
 
 export function prepareOutDir(dir: string, { force = false } = {}): void {
   if (!existsSync(dir)) return;
