@@ -12,7 +12,7 @@
 //   web-step.ts plain-merge <warehouse> <file> <out>   → a plain type-2 merge of the extract into the
 //                                                         history's open versions: the next open versions
 //                                                         and the closed ones written to Parquet
-//   web-step.ts mart <counts-glob> <postcode> <from> <to> <query> → one mart query (see bench/web.ts)
+//   web-step.ts mart <hourly-dir> <postcode> <from> <to> <query> → one query of the mart (see bench/web.ts)
 import { readdirSync } from "node:fs";
 import { extname, join } from "node:path";
 import { Db, sqlLiteral } from "../data-loaders/db.ts";
@@ -87,11 +87,11 @@ if (mode === "users") {
   extra = { changes: n };
   db.close();
 } else if (mode === "mart") {
-  const [countsDir, postcode, from, to, query] = args;
-  const files = readdirSync(countsDir, { recursive: true }).map(String).filter((f) => f.endsWith(".parquet")).map((f) => join(countsDir, f));
+  const [hourlyDir, postcode, from, to, query] = args;
+  const files = readdirSync(hourlyDir, { recursive: true }).map(String).filter((f) => f.endsWith(".parquet")).map((f) => join(hourlyDir, f));
   const db = await Db.open();
-  await db.run(`CREATE VIEW web_pageview_counts AS SELECT * FROM read_parquet(${sqlLiteral(files)}, union_by_name = true)`);
-  for (const view of webMarts) await db.run(`CREATE VIEW ${view.name} AS ${view.sql}`);
+  await db.run(`CREATE VIEW web_pageviews_hourly AS SELECT * FROM read_parquet(${sqlLiteral(files)}, union_by_name = true)`);
+  await db.run(`CREATE VIEW pageviews_by_postcode AS ${webMarts.find((v) => v.name === "pageviews_by_postcode")!.sql}`);
   const range = `hour >= TIMESTAMP ${sqlLiteral(from)} AND hour < TIMESTAMP ${sqlLiteral(to)}`;
   const sql = query === "one-postcode-by-day"
     ? `SELECT date_trunc('day', hour) AS day, basis, sum(views) AS views FROM pageviews_by_postcode WHERE postcode = ${sqlLiteral(postcode)} AND ${range} GROUP BY ALL`

@@ -44,7 +44,8 @@ export const webPageviews: Source = {
   title: "Web page views extract (hourly: user_id, url, pageview_datetime)",
   tables: [
     { name: tables.views, rule: "partition-append", description: "one row per page view, with the viewer's postcode at view time (NULL: unknown); partitioned by view_date", order: "viewed_at, user_id, url" },
-    { name: tables.counts, rule: "partition-append", description: "page views per delivery, hour, postcode at view and current postcode: what both answers read", order: "hour, postcode, current_postcode, delivery_hour" },
+    { name: tables.counts, rule: "partition-append", description: "page views per delivery, hour, postcode at view and current postcode: what both answers are kept from", order: "hour, postcode, current_postcode, delivery_hour" },
+    { name: tables.hourly, rule: "partition-append", description: "page views per hour and postcode, by postcode at view time and by current postcode (basis): the mart pageviews_by_postcode", order: "hour, basis, postcode" },
   ],
   usage: "ingest pageviews <file.csv|file.parquet> --hour YYYY-MM-DDTHH",
   dated: false,

@@ -2,7 +2,8 @@
  * The page-view store (docs/web-analytics.md): each view stamped with the postcode in force when
  * it was viewed (sql/stamp_views.sql), kept in `web_pageviews` (partitioned by view_date, one file
  * per delivery and date), and counted in `web_pageview_counts` (one file per date) per delivery,
- * hour, postcode at view and current postcode, which both answers read.
+ * hour, postcode at view and current postcode, from which `web_pageviews_hourly` holds both
+ * answers per hour (the mart pageviews_by_postcode).
  *
  * Two loads change them:
  * - a page views delivery (appendViews): stamps its views, writes them in place of what an
@@ -19,7 +20,7 @@ import type { LoadRun } from "../../load/run.ts";
 
 const sql = (name: string) => fileURLToPath(new URL(`./sql/${name}`, import.meta.url));
 
-export const tables = { users: "web_users_history", views: "web_pageviews", counts: "web_pageview_counts" } as const;
+export const tables = { users: "web_users_history", views: "web_pageviews", counts: "web_pageview_counts", hourly: "web_pageviews_hourly" } as const;
 const byDate = "view_date";
 
 /** An hour key (YYYY-MM-DDTHH) as the TIMESTAMP literal of its start. */
@@ -153,11 +154,22 @@ async function recountDate(db: Db, run: LoadRun, date: string, opts: { without: 
   await replaceDateCounts(db, run, date, `${kept}SELECT delivery_hour, hour, postcode, current_postcode, views FROM stamped_counts WHERE ${byDate} = DATE ${sqlLiteral(date)}`);
 }
 
-/** Replaces the counts file of `date` with `rows` summed per delivery, hour and postcode pair (rows summing to 0 dropped). */
+/**
+ * Replaces the counts file of `date` with `rows` summed per delivery, hour and postcode pair (rows
+ * summing to 0 dropped), and the date's file of both answers per hour (`web_pageviews_hourly`,
+ * one row per hour, postcode and basis: what the mart reads, so that a month's query sums ~4 M
+ * rows once instead of grouping them by hour first). Cost: two writes of small files.
+ */
 async function replaceDateCounts(db: Db, run: LoadRun, date: string, rows: string): Promise<void> {
-  await replacePartition(db, run, {
+  const file = await replacePartition(db, run, {
     table: tables.counts, column: byDate, value: date, label: "counts",
     select: `SELECT delivery_hour, hour, postcode, current_postcode, sum(views)::BIGINT AS views FROM (${rows}) GROUP BY ALL HAVING sum(views) <> 0`,
+  });
+  const counts = file === null ? "(SELECT NULL::TIMESTAMP AS hour, NULL::VARCHAR AS postcode, NULL::VARCHAR AS current_postcode, NULL::BIGINT AS views WHERE false)" : `read_parquet(${sqlLiteral(run.nextPath(file))})`;
+  await replacePartition(db, run, {
+    table: tables.hourly, column: byDate, value: date, label: "hourly",
+    select: `SELECT hour, postcode, 'at_view' AS basis, sum(views)::BIGINT AS views FROM ${counts} GROUP BY hour, postcode
+             UNION ALL SELECT hour, current_postcode, 'current', sum(views)::BIGINT FROM ${counts} GROUP BY hour, current_postcode`,
   });
 }
 
