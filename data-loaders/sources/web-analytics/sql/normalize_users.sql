@@ -1,8 +1,10 @@
 -- users extract → the users' postcode history: one row per user id, the postcode in capitals.
+-- The key is the id as a BIGINT (grouping and joining 20 M integer keys costs about half what
+-- their text would); user_id is the same value under the name the page views use.
 CREATE OR REPLACE TEMP VIEW normalized AS
 SELECT
     record_index,
-    id                                 AS business_key,
+    TRY_CAST(id AS BIGINT)             AS business_key,
     TRY_CAST(id AS BIGINT)             AS user_id,
     upper(trim(postcode))              AS postcode,
     reason,
