@@ -11,6 +11,7 @@ import { runChecks } from "../data-loaders/checks/index.ts";
 import type { DeliveryReport } from "../data-loaders/load/delivery.ts";
 import { queryWarehouse } from "../data-loaders/query.ts";
 import { publishedTables, sources } from "../data-loaders/sources/index.ts";
+import { martsOf } from "../data-loaders/warehouse/marts.ts";
 import { copyWarehouse } from "../data-loaders/warehouse/versions.ts";
 import { toyUsers } from "./fixtures/toy-source/index.ts";
 import { query, repoRoot, tempDir } from "./support/warehouse.ts";
@@ -103,7 +104,7 @@ describe("a new source is a folder plus one line", () => {
   test("its table is published under its domain, and its mart answers strata query", async () => {
     const table = publishedTables(registry).find((t) => t.name === "toy_users_history");
     assert.deepEqual(table && { domain: table.domain, source: table.source }, { domain: "web", source: "toy-users" });
-    const result = await queryWarehouse(warehouse, "SELECT postcode, users FROM toy_users_by_postcode ORDER BY postcode", { views: registry.flatMap((s) => s.marts ?? []) });
+    const result = await queryWarehouse(warehouse, "SELECT postcode, users FROM toy_users_by_postcode ORDER BY postcode", { views: martsOf(registry) });
     const got = Object.fromEntries(result.rows.map(([pc, n]) => [pc, Number(n)]));
     assert.deepEqual(got, { E1: 51, N7: 51, SW19: 49 });
   });

@@ -128,9 +128,11 @@ export async function loadDelivery(opts: DeliveryOptions): Promise<DeliveryRepor
     if (opts.date && newest && newest > opts.date) {
       throw new StrataError(`${dir}: the ${source} delivery of ${opts.date} is older than the newest loaded (${newest}); deliveries are loaded in date order, refused`);
     }
-    const loadId = `${source}/${opts.hour ?? opts.date ?? loadedAt}${earlier ? `@${loadedAt}` : ""}`;
+    // an hour delivered again replaces the first delivery (other sources refuse or skip one above)
+    const replacing = opts.hour !== undefined && earlier !== undefined;
+    const loadId = `${source}/${opts.hour ?? opts.date ?? loadedAt}${replacing ? `@${loadedAt}` : ""}`;
     // a re-delivered hour lands beside the first: raw data is never overwritten
-    const landingKey = earlier ? `${key}.${stamp}` : key;
+    const landingKey = replacing ? `${key}.${stamp}` : key;
     const landing = startLanding(warehouse, source, landingKey, dir, files);
     landing.done.catch(() => {});
     const rows: LoadRow[] = [];
@@ -158,7 +160,7 @@ export async function loadDelivery(opts: DeliveryOptions): Promise<DeliveryRepor
     const published = await run.publish({
       source, loadId, dataDate: opts.date ?? opts.hour?.slice(0, 10) ?? null, label: `${source}-${landingKey}`, rows, delivery: { key, loadedAt, files },
     });
-    return { key, status: earlier ? "reloaded" : "loaded", tables: reports, ...(details ? { details } : {}), warehouseVersion: published.version };
+    return { key, status: replacing ? "reloaded" : "loaded", tables: reports, ...(details ? { details } : {}), warehouseVersion: published.version };
   });
 }
 

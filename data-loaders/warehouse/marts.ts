@@ -4,6 +4,10 @@
  * (openWarehouse's `views`), so a query can name them like tables.
  */
 import { sources } from "../sources/index.ts";
+import type { Source } from "../sources/source.ts";
 import type { WarehouseView } from "./open.ts";
 
-export const martViews: WarehouseView[] = sources.flatMap((s) => s.marts ?? []);
+/** The marts of `list`, each needing its source's tables: a warehouse where that source never loaded has no such view. */
+export const martsOf = (list: Source[]): WarehouseView[] => list.flatMap((s) => (s.marts ?? []).map((m) => ({ needs: s.tables.map((t) => t.name), ...m })));
+
+export const martViews: WarehouseView[] = martsOf(sources);

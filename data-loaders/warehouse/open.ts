@@ -8,7 +8,12 @@ import { readTable } from "./write.ts";
  * A named SQL view over the published tables (a "mart"): `sql` is the view's query, and may name
  * the tables and the views listed before it.
  */
-export type WarehouseView = { name: string; sql: string };
+export type WarehouseView = {
+  name: string;
+  sql: string;
+  /** the tables it reads: a version that lacks one (its source never loaded) gets no such view */
+  needs?: string[];
+};
 
 /**
  * Opens the warehouse version in force, pinned to its version folder `dir` (a publish meanwhile
@@ -31,6 +36,7 @@ export async function openWarehouse(
       if (files.length > 0) await db.run(`CREATE VIEW ${table} AS SELECT * FROM ${readTable(dir, files)}`);
     }
     for (const view of opts.views ?? []) {
+      if (view.needs?.some((t) => !manifest.tables[t]?.length)) continue;
       try {
         await db.run(`CREATE VIEW ${quoteIdentifier(view.name)} AS ${view.sql}`);
       } catch (error) {
