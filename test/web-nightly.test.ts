@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { ingestSummary } from "../data-loaders/cli/summaries.ts";
 import { queryWarehouse } from "../data-loaders/query.ts";
 import type { WebIngestReport } from "../data-loaders/sources/web-analytics/ingest-web.ts";
 import { readManifest } from "../data-loaders/warehouse/manifest.ts";
@@ -188,5 +189,29 @@ describe("ingest web over FTP", () => {
     } finally {
       await echo.close();
     }
+  });
+});
+
+describe("the summary of a single web ingest", () => {
+  const counts = { recordsIn: 3, accepted: 3, quarantined: 0, warned: 0 };
+  test("a re-delivered hour: reloaded, with its views, late ones, unknown postcodes and the views it replaced", () => {
+    const text = ingestSummary("pageviews", {
+      key: `${day}T01`, status: "reloaded", warehouseVersion: 9,
+      tables: [{ table: "web_pageviews", ...counts, details: { views: 3, late: 1, unknownPostcode: { "unknown user": 2 }, replacedViews: 4, dates: [day] } }],
+    });
+    assert.equal(text, [
+      `pageviews ${day}T01: reloaded (replaces the earlier delivery); the warehouse is now version 9`,
+      "  table          records  accepted  quarantined  warned",
+      "  web_pageviews        3         3            0       0",
+      "  web_pageviews: 3 views stored (1 late); 2 under the unknown postcode (unknown user 2); 4 views of the earlier delivery replaced",
+      "",
+    ].join("\n"));
+  });
+  test("a users extract: what it restated", () => {
+    const text = ingestSummary("users", {
+      key: day, status: "loaded", warehouseVersion: 2, details: { restampedViews: 1, movedUsers: 2, recountedViews: 0, recountedDates: [] },
+      tables: [{ table: "web_users_history", ...counts, inserted: 3, updated: 0, deleted: 0, reappeared: 0, unchanged: 0, kept: 0 }],
+    });
+    assert.match(text, /\n  1 view restamped; 2 users moved; 0 views recounted under the new current postcode\n$/);
   });
 });
