@@ -10,8 +10,9 @@ import { Progress } from "./cli/progress.ts";
 import { exitIfInterrupted, signalsDelivered, stopOnSignals } from "./cli/signals.ts";
 import { generateSummary, ingestSummary, rollbackSummary, versionsSummary } from "./cli/summaries.ts";
 import { assertDeliveryDate } from "./delivery-date.ts";
+import { checkThrough } from "./sources/web-analytics/ingest-web.ts";
 import { StrataError } from "./errors.ts";
-import { sourceById, sources } from "./sources/index.ts";
+import { batchSources, sourceById, sources } from "./sources/index.ts";
 import type { Source } from "./sources/source.ts";
 import { assertPublished } from "./warehouse/manifest.ts";
 import { warehouseDir } from "./warehouse/paths.ts";
@@ -69,6 +70,11 @@ const seconds = (value: string | undefined) => (value === undefined ? 0 : Number
 const sourceOptions = {
   date: { type: "string", value: "YYYY-MM-DD", help: "the delivery's date (UTC), for dated sources; not after tomorrow", check: (v) => assertDeliveryDate(v) },
   hour: { type: "string", value: "YYYY-MM-DDTHH", help: "the delivered hour (UTC), for hourly sources: its views are those of [HH:00, HH+1:00), plus late ones" },
+  through: {
+    type: "string", value: "YYYY-MM-DDTHH",
+    help: "ingest web: the last hour expected (UTC; default the hour before the current one); hours missing up to it are reported",
+    check: (v, flag) => checkThrough(v, flag),
+  },
   "allow-mass-deletion": { type: "boolean", help: "accept a delivery the mass-deletion breaker of a history refuses" },
   "allow-shrink": { type: "boolean", help: "accept a delivery that empties or shrinks a table it replaces whole" },
 } as const satisfies Options;
@@ -76,6 +82,7 @@ const sourceOptions = {
 const takenBy: Record<keyof typeof sourceOptions, [(source: Source) => boolean, string]> = {
   date: [(s) => s.dated, "is for sources whose deliveries are dated"],
   hour: [(s) => s.hourly === true, "is for sources whose deliveries are hourly"],
+  through: [(s) => s.batch === true, "is for ingest web (every pending delivery at a location)"],
   "allow-mass-deletion": [(s) => s.tables.some((t) => t.rule === "snapshot-history"), "is for sources kept as histories"],
   "allow-shrink": [(s) => s.tables.some((t) => t.rule === "full-replace"), "is for sources whose tables each delivery replaces"],
 };
@@ -83,15 +90,15 @@ const ingestCommon = { json: { type: "boolean", help: "the whole report as JSON 
 
 const verbs: Record<string, Verb<Options>> = {
   ingest: verb({
-    summary: "Loads one delivery of a source into the warehouse and publishes the new version (atomic; on failure the warehouse stays as it was).",
+    summary: "Loads one delivery of a source into the warehouse and publishes the new version (atomic; on failure the warehouse stays as it was). ingest web loads every web delivery the warehouse lacks, in arrival order, each published on its own.",
     positionals: [{ name: "<source>" }, { name: "<dir|file>" }],
     options: { ...sourceOptions, ...ingestCommon, ...always },
     writes: true,
-    progress: ({ positionals: [id], values }) => `ingest ${id}${values.date ? ` ${values.date}` : ""}${values.hour ? ` ${values.hour}` : ""}`,
-    usage: () => sources.map((s) => `${s.usage} ${usageLine("", { positionals: [], options: ingestCommon, summary: "" }).trim()}`),
+    progress: ({ positionals: [id], values }) => `ingest ${id}${values.date ? ` ${values.date}` : ""}${values.hour ? ` ${values.hour}` : ""}${values.through ? ` through ${values.through}` : ""}`,
+    usage: () => [...sources, ...batchSources].map((s) => `${s.usage} ${usageLine("", { positionals: [], options: ingestCommon, summary: "" }).trim()}`),
     validate({ positionals: [id], values }) {
       const source = sourceById(id);
-      if (!source) throw new UsageError(`ingest: unknown source ${id} (${sources.map((s) => s.id).join(" or ")})`, "ingest");
+      if (!source) throw new UsageError(`ingest: unknown source ${id} (${[...sources, ...batchSources].map((s) => s.id).join(" or ")})`, "ingest");
       if (source.dated && values.date === undefined) throw new UsageError(`ingest ${id}: --date YYYY-MM-DD is required`, "ingest");
       if (source.hourly && values.hour === undefined) throw new UsageError(`ingest ${id}: --hour YYYY-MM-DDTHH is required`, "ingest");
       for (const [name, [takes, why]] of Object.entries(takenBy)) {
@@ -101,7 +108,7 @@ const verbs: Record<string, Verb<Options>> = {
     async run({ positionals: [id, location], values, warehouse }) {
       const source = sourceById(id)!;
       const report = await source.ingest({
-        warehouse, location, date: values.date, hour: values.hour, waitMs: seconds(values.wait),
+        warehouse, location, date: values.date, hour: values.hour, through: values.through, waitMs: seconds(values.wait),
         allowMassDeletion: values["allow-mass-deletion"], allowShrink: values["allow-shrink"], log, warn,
       });
       print(values.json ? `${JSON.stringify(report)}\n` : ingestSummary(source.id, report));

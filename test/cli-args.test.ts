@@ -63,7 +63,7 @@ describe("bad command lines: one line, never a stack trace", () => {
       [["ingest", "vendor", "/tmp", "--date", "--verbose"], "strata: ingest: --date needs a value (YYYY-MM-DD)"],
       [["ingest", "vendor", "/tmp"], "strata: ingest vendor: --date YYYY-MM-DD is required"],
       [["ingest", "internal", "/tmp", "--date", "2022-03-01"], "strata: ingest internal: --date is for sources whose deliveries are dated"],
-      [["ingest", "nosuch", "/tmp"], "strata: ingest: unknown source nosuch (vendor or internal)"],
+      [["ingest", "nosuch", "/tmp"], "strata: ingest: unknown source nosuch (vendor or internal or users or pageviews or web)"],
       [["status", "--bogus"], "strata: status: unknown option --bogus"],
       [["answers", "-x"], "strata: answers: unknown option -x"],
       [["answers", "--json=yes"], "strata: answers: --json takes no value"],

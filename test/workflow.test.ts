@@ -28,6 +28,7 @@ const idx = {
   npmCi: indexOf("npm ci", runs(/^npm ci\b/m)),
   restore: indexOf("state restore", (s) => /^restore\b/i.test(s.name ?? "") && /state/i.test(s.name ?? "")),
   ingest: indexOf("ingest vendor", runs(/npx strata ingest vendor /)),
+  web: indexOf("ingest web", runs(/npx strata ingest web /)),
   test: indexOf("npm test", runs(/^npm test\b/m)),
   build: indexOf("npm run build", runs(/^npm run build\b/m)),
   upload: indexOf("upload-pages-artifact", uses("actions/upload-pages-artifact@")),
@@ -61,8 +62,8 @@ describe("nightly workflow", () => {
     assert.ok(!steps.some(runs(/apt-get install\b[^\n]*\bchromium\b/)), "no apt chromium: npm ci brings the tests' browser");
   });
 
-  test("restore -> ingest -> test -> build -> upload -> deploy -> save, in that order", () => {
-    const order = ["restore", "ingest", "test", "build", "upload", "deploy", "save"] as const;
+  test("restore -> ingest -> ingest web -> test -> build -> upload -> deploy -> save, in that order", () => {
+    const order = ["restore", "ingest", "web", "test", "build", "upload", "deploy", "save"] as const;
     for (let i = 1; i < order.length; i++) {
       assert.ok(idx[order[i - 1]!] < idx[order[i]!], `${order[i - 1]} must come before ${order[i]}`);
     }
@@ -81,16 +82,26 @@ describe("nightly workflow", () => {
     for (const j of jobs) assert.ok(!j["continue-on-error"]);
   });
 
-  test("the ingest reads the FTP password from a secret through env, and nothing prints it", () => {
+  test("the ingests read the FTP password from a secret through env, and nothing prints it", () => {
     const ingest = steps[idx.ingest]!;
-    assert.equal(ingest.env?.STRATA_FTP_PASSWORD, "${{ secrets.STRATA_FTP_PASSWORD }}");
+    const web = steps[idx.web]!;
+    for (const s of [ingest, web]) assert.equal(s.env?.STRATA_FTP_PASSWORD, "${{ secrets.STRATA_FTP_PASSWORD }}");
     assert.match(ingest.run!, /--date\s/);
     assert.match(ingest.run!, /"ftp:\/\/[^"]*@[^"]*\/vendor"/);
-    // Scoped to the one step that needs it, not the whole job or workflow.
+    // the URL names the user and the host, never a password; --through the hour before the run
+    assert.match(web.run!, /npx strata ingest web "ftp:\/\/\$\{FTP_USER\}@\$\{FTP_HOST\}\/web" --through "\$THROUGH"/);
+    assert.doesNotMatch(web.run!, /ftp:\/\/[^"@\s]*:[^"@\s]*@/, "no user:password in the URL");
+    const pick = steps.find((s) => /^Pick the night/.test(s.name ?? ""))!;
+    assert.match(pick.run!, /THROUGH=\$\(date -u -d '1 hour ago' \+%Y-%m-%dT%H\)/);
+    assert.ok(steps.indexOf(pick) < idx.web);
+    // the summary goes to the run's page (missing hours included), the exit code is strata's
+    assert.match(web.run!, /set -euo pipefail/);
+    assert.match(web.run!, /GITHUB_STEP_SUMMARY/);
+    // Scoped to the steps that need it, not the whole job or workflow.
     assert.ok(!wf.env || !("STRATA_FTP_PASSWORD" in wf.env));
     for (const j of jobs) assert.ok(!j.env || !("STRATA_FTP_PASSWORD" in j.env));
     for (const s of steps) {
-      if (s !== ingest) assert.ok(!s.env || !("STRATA_FTP_PASSWORD" in s.env), `"${s.name}" does not need the password`);
+      if (s !== ingest && s !== web) assert.ok(!s.env || !("STRATA_FTP_PASSWORD" in s.env), `"${s.name}" does not need the password`);
       const run = s.run ?? "";
       assert.doesNotMatch(run, /STRATA_FTP_PASSWORD/, `"${s.name}" must not reference the password in its script`);
       assert.doesNotMatch(run, /\$\{\{\s*secrets\./, `"${s.name}": pass secrets via env, not interpolated into the script`);
@@ -113,11 +124,13 @@ describe("nightly workflow", () => {
     const [minute, hour] = String(on.schedule[0].cron).trim().split(/\s+/);
     assert.ok(doc.includes(`**${hour.padStart(2, "0")}:${minute.padStart(2, "0")} UTC**`), "the time it runs");
     const numbered = doc.split("\n## ")[0];
-    const order = ["`npm ci`", "pick the night", "**restore**", "npx strata ingest vendor", "`npm test`", "`npm run build`", "deploy it to GitHub Pages", "**save**"];
+    const order = ["`npm ci`", "pick the night", "**restore**", "npx strata ingest vendor", "npx strata ingest web", "`npm test`", "`npm run build`", "deploy it to GitHub Pages", "**save**"];
     const at = order.map((what) => numbered.indexOf(what));
     assert.ok(at.every((i) => i >= 0), `every step is listed: ${order.filter((_, i) => at[i] < 0).join(", ")}`);
     assert.deepEqual([...at].sort((a, b) => a - b), at, "in the workflow's order");
     assert.ok(doc.includes(steps[idx.ingest]!.run!.trim()), "the ingest command, as the workflow runs it");
+    const webCommand = steps[idx.web]!.run!.split("\n").find((l) => l.includes("npx strata ingest web"))!.split(" | ")[0].trim();
+    assert.ok(doc.includes(webCommand), "the web ingest command, as the workflow runs it");
     for (const name of Object.keys(steps[idx.build]!.env ?? {})) assert.match(numbered, new RegExp(`\`${name}=`), `the build's ${name}`);
   });
 });

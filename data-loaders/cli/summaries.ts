@@ -9,6 +9,8 @@ import type { RollbackReport } from "../load/rollback.ts";
 import type { Change } from "../warehouse/manifest.ts";
 import type { VersionEntry } from "../warehouse/version-list.ts";
 import type { NightReport } from "../sources/catalogue/ingest.ts";
+import { describeHours } from "../sources/web-analytics/delivery-names.ts";
+import type { WebIngestReport } from "../sources/web-analytics/ingest-web.ts";
 
 /**
  * A header row and rows as columns padded to their widest cell, two spaces apart, indented; a
@@ -41,16 +43,17 @@ const historyCounts = ["inserted", "updated", "deleted", "reappeared", "unchange
 export function ingestSummary(source: string, report: unknown): string {
   const night = report as Partial<NightReport>;
   const delivery = report as Partial<DeliveryReport>;
+  if (Array.isArray((report as Partial<WebIngestReport>).loaded) && (report as Partial<WebIngestReport>).through !== undefined) return webIngestSummary(report as WebIngestReport);
   let key: string;
   let loaded: boolean;
-  let tables: (Counts & { name: string })[];
+  let tables: (Counts & { name: string; details?: Record<string, unknown> })[];
   if (Array.isArray(night.entities) && night.date !== undefined) {
     ({ date: key } = night as NightReport);
     loaded = night.status === "merged";
     tables = night.entities.map((e) => ({ ...e, name: e.entity }));
   } else if (Array.isArray(delivery.tables) && delivery.key !== undefined) {
     ({ key } = delivery as DeliveryReport);
-    loaded = delivery.status === "loaded";
+    loaded = delivery.status === "loaded" || delivery.status === "reloaded";
     tables = delivery.tables.map((t) => ({ ...t, name: t.table }));
   } else {
     return `${JSON.stringify(report)}\n`;
@@ -62,7 +65,61 @@ export function ingestSummary(source: string, report: unknown): string {
     ["table", "records", "accepted", "quarantined", "warned", ...extra],
     ...tables.map((t) => [t.name, ...[t.recordsIn, t.accepted, t.quarantined, t.warned, ...extra.map((c) => t[c] ?? 0)].map(String)]),
   ];
-  return [`${source} ${key}: loaded; the warehouse is now version ${version}`, ...aligned(rows)].join("\n") + "\n";
+  const said = [...tables.flatMap((t) => (t.details ? [`${t.name}: ${webDetails(t.details)}`] : [])), ...(delivery.details ? [webDetails(delivery.details)] : [])].filter((line) => !line.endsWith(": "));
+  return [`${source} ${key}: ${delivery.status === "reloaded" ? "reloaded (replaces the earlier delivery)" : "loaded"}; the warehouse is now version ${version}`, ...aligned(rows), ...said.map((line) => `  ${line}`)].join("\n") + "\n";
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What a web delivery's load derived, in words: a page views hour's views (late ones, those under
+ * the unknown postcode and why, those of an earlier delivery replaced), a users extract's
+ * restatement (views restamped, users moved, views recounted). Other details are left out.
+ */
+function webDetails(d: Record<string, unknown>): string {
+  const n = (key: string) => (typeof d[key] === "number" ? (d[key] as number) : undefined);
+  const parts: string[] = [];
+  if (n("views") !== undefined) parts.push(`${plural(n("views")!, "view")} stored (${n("late") ?? 0} late)`);
+  const unknown = d.unknownPostcode as Record<string, number> | undefined;
+  if (unknown && typeof unknown === "object") {
+    const total = Object.values(unknown).reduce((a, b) => a + b, 0);
+    if (total > 0) parts.push(`${total} under the unknown postcode (${Object.entries(unknown).map(([why, k]) => `${why} ${k}`).join(", ")})`);
+  }
+  if (n("replacedViews")) parts.push(`${plural(n("replacedViews")!, "view")} of the earlier delivery replaced`);
+  if (n("restampedViews") !== undefined) parts.push(`${plural(n("restampedViews")!, "view")} restamped`);
+  if (n("movedUsers") !== undefined) parts.push(`${plural(n("movedUsers")!, "user")} moved`);
+  if (n("recountedViews") !== undefined) parts.push(`${plural(n("recountedViews")!, "view")} recounted under the new current postcode`);
+  return parts.join("; ");
+}
+
+/** `ingest web`: a row per delivery loaded, what that made of the feeds, and the hours still missing. */
+export function webIngestSummary(r: WebIngestReport): string {
+  const done = r.loaded.filter((d) => d.report.status !== "already-loaded");
+  const head = done.length === 0
+    ? `web from ${r.location}: nothing new (${plural(r.seen, "delivery", "deliveries")} there, all loaded); the warehouse stays at version ${r.warehouseVersion}`
+    : `web from ${r.location}: ${plural(done.length, "delivery", "deliveries")} loaded in arrival order, each published; the warehouse is now version ${r.warehouseVersion}`;
+  const rows = [
+    ["delivery", "status", "records", "quarantined", "version", "details"],
+    ...done.map((d) => {
+      const records = d.report.tables.reduce((n, t) => n + t.recordsIn, 0);
+      const quarantined = d.report.tables.reduce((n, t) => n + t.quarantined, 0);
+      const details = [...d.report.tables.flatMap((t) => (t.details ? [webDetails(t.details)] : [])), ...(d.report.details ? [webDetails(d.report.details)] : [])].join("; ");
+      const name = d.file.slice(d.file.lastIndexOf("/") + 1);
+      return [`${d.feed}/${name}`, d.report.status, String(records), String(quarantined), String(d.report.warehouseVersion), details];
+    }),
+  ];
+  const f = r.freshness;
+  const lines = [
+    head,
+    ...(done.length > 0 ? aligned(rows) : []),
+    `  users extracts loaded: ${r.usersExtracts.join(", ") || "none"}${f.lastUsersExtract ? ` (newest in the warehouse: ${f.lastUsersExtract})` : ""}`,
+    `  hours loaded: ${r.hours.length > 0 ? describeHours([...r.hours].sort()) : "none"}${r.redeliveries.length > 0 ? ` (re-delivered: ${r.redeliveries.join(", ")})` : ""}`,
+    `  quarantined: ${plural(r.quarantined, "record")}`,
+    f.firstHour === null
+      ? `  missing hours: cannot tell, no hour of page views loaded yet (through ${r.through})`
+      : `  missing hours (${f.firstHour} through ${r.through}): ${r.missingHours.length === 0 ? "none" : `${describeHours(r.missingHours)} (${plural(r.missingHours.length, "hour")})`}`,
+  ];
+  return lines.join("\n") + "\n";
 }
 
 /** generate's summary: what was written where, a line per night; the whole truth is in generation.json. */

@@ -251,7 +251,7 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-function toStrataError(err: unknown, where: string, password: string): Error {
+export function toStrataError(err: unknown, where: string, password: string): Error {
   if (err instanceof StrataError) return new StrataError(scrub(err.message, password));
   if (err instanceof RetriesExhausted || err instanceof FtpFailure) {
     return new StrataError(scrub(`${where}: ${err.message}`, password));

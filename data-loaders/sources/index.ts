@@ -5,9 +5,16 @@
 import { appExtracts } from "./app-extracts/index.ts";
 import { catalogue } from "./catalogue/index.ts";
 import { domains, type Source, type TableDecl } from "./source.ts";
-import { webPageviews, webUsers } from "./web-analytics/index.ts";
+import { webFeeds, webPageviews, webUsers } from "./web-analytics/index.ts";
 
 export const sources: Source[] = [catalogue, appExtracts, webUsers, webPageviews];
+
+/**
+ * Sources that ingest other sources' deliveries together (`ingest web`: both web feeds from one
+ * location, in arrival order). Only `strata ingest` knows them: they own no tables and no
+ * deliveries, so the site's freshness, the table list and the build do not list them.
+ */
+export const batchSources: Source[] = [webFeeds];
 
 /** The tables every load writes beside its source's own (load/audit.ts). */
 export const auditTables: TableDecl[] = [
@@ -24,6 +31,7 @@ export function publishedTables(list: Source[] = sources): (TableDecl & { domain
   ];
 }
 
-export function sourceById(id: string, list: Source[] = sources): Source | undefined {
+/** A source `strata ingest` takes: a registered one, or a batch source. */
+export function sourceById(id: string, list: Source[] = [...sources, ...batchSources]): Source | undefined {
   return list.find((s) => s.id === id);
 }

@@ -42,6 +42,8 @@ export type IngestArgs = {
   date?: string;
   /** the delivery's hour (YYYY-MM-DDTHH, UTC), for sources whose deliveries are hourly */
   hour?: string;
+  /** the last hour expected (YYYY-MM-DDTHH, UTC), for sources that ingest every pending delivery at a location */
+  through?: string;
   waitMs?: number;
   /** accept a delivery the mass-deletion breaker of a history table refuses (`--allow-mass-deletion`, load/history.ts) */
   allowMassDeletion?: boolean;
@@ -64,6 +66,12 @@ export type Source = {
   dated: boolean;
   /** whether `--hour` is required (hourly deliveries, loaded in any order, a re-delivery replacing the first) */
   hourly?: boolean;
+  /**
+   * Ingests every delivery at the location that the warehouse lacks, of other sources (`ingest
+   * web`: the users extracts and page views, in arrival order), up to `--through`: such a source
+   * owns no tables and no deliveries, so it is registered apart (sources/index.ts, `batchSources`)
+   */
+  batch?: boolean;
   /** named views over the published tables (`strata query`, the site and the workbench share them) */
   marts?: WarehouseView[];
   /** Loads one delivery; returns the report the CLI prints. */

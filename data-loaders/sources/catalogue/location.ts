@@ -2,15 +2,15 @@
  * Where a vendor night comes from: a local folder, or an FTP(S) URL downloaded to scratch first.
  * Either may be the night's own folder or a root of dated folders (ftp/layout.ts, locateNight).
  */
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { assertDeliveryDate, namedForAnotherDate } from "../../delivery-date.ts";
+import { ftpEnv, makeDownloadScratch, removeKilledDownloads } from "../../download-scratch.ts";
 import { StrataError } from "../../errors.ts";
 import { locateNight } from "../../ftp/layout.ts";
 import { ingestVendorNight, type NightReport } from "./ingest.ts";
 import { failpoint } from "../../failpoints.ts";
 import { onInterrupt } from "../../interrupt.ts";
-import { isAlive } from "../../process-alive.ts";
 
 export type VendorSourceOptions = {
   warehouse: string;
@@ -31,9 +31,8 @@ export async function ingestVendor(opts: VendorSourceOptions): Promise<NightRepo
     return ingestVendorNight({ ...opts, dir, source: dir });
   }
   const { downloadNight } = await import("../../ftp/index.ts");
-  mkdirSync(opts.warehouse, { recursive: true });
   // the pid in the name lets a later run remove it if this run is killed (see removeKilledDownloads)
-  const staging = mkdtempSync(join(opts.warehouse, `.download-${process.pid}-`));
+  const staging = makeDownloadScratch(opts.warehouse);
   // interrupted while downloading, the process exits without waiting for the transfer: the
   // download is removed on the way out (during the load run, the finally below removes it)
   const removeOnInterrupt = onInterrupt(() => rmSync(staging, { recursive: true, force: true }));
@@ -43,9 +42,7 @@ export async function ingestVendor(opts: VendorSourceOptions): Promise<NightRepo
       url: opts.source,
       date: opts.date,
       destDir: staging,
-      password: process.env.STRATA_FTP_PASSWORD,
-      attempts: positiveEnv("STRATA_FTP_ATTEMPTS"),
-      backoffMs: positiveEnv("STRATA_FTP_BACKOFF_MS"),
+      ...ftpEnv(),
       log: opts.log,
     }));
     failpoint("vendor:after-download");
@@ -80,26 +77,4 @@ async function localNight(dir: string, date: string): Promise<string> {
   });
   if ("problem" in found) throw new StrataError(`${dir}: ${found.problem}`);
   return found.night === "" ? dir : join(dir, found.night);
-}
-
-/** STRATA_FTP_ATTEMPTS / STRATA_FTP_BACKOFF_MS: retry policy overrides (tests, impatient operators). */
-function positiveEnv(name: string): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new StrataError(`${name}=${raw}: expected a number ≥ 0`);
-  return n;
-}
-
-/**
- * Removes `.download-<pid>-*` folders whose run was killed (its pid is gone, or a zombie not yet
- * reaped). Downloads happen before the warehouse lock is taken, so a live run's folder (another
- * pid, alive) is left alone.
- */
-function removeKilledDownloads(warehouse: string): void {
-  if (!existsSync(warehouse)) return;
-  for (const entry of readdirSync(warehouse)) {
-    const m = /^\.download-(\d+)-/.exec(entry);
-    if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) rmSync(join(warehouse, entry), { recursive: true, force: true });
-  }
 }

@@ -20,22 +20,28 @@ const hourMs = 3_600_000;
 
 /** Every delivery in `<dataDir>/web/`, in arrival order; none when the folder has no web feeds. */
 export function webArrivals(dataDir: string): Arrival[] {
+  const files = (feed: string) => {
+    const dir = join(dataDir, "web", feed);
+    return existsSync(dir) ? readdirSync(dir) : [];
+  };
+  return arrivalsOf({ users: files("users"), pageviews: files("pageviews") }, (feed, name) => join(dataDir, "web", feed, name));
+}
+
+/**
+ * The deliveries among the file names of a `users/` and a `pageviews/` folder (other names are
+ * not deliveries and are passed over), in arrival order; `fileOf` says where each file is.
+ */
+export function arrivalsOf(names: { users: string[]; pageviews: string[] }, fileOf: (feed: Arrival["feed"], name: string) => string): Arrival[] {
   const out: Arrival[] = [];
-  const users = join(dataDir, "web", "users");
-  const views = join(dataDir, "web", "pageviews");
-  if (existsSync(users)) {
-    for (const name of readdirSync(users).sort()) {
-      const m = /^(\d{4}-\d{2}-\d{2})\.(csv|parquet)$/.exec(name);
-      if (m) out.push({ feed: "users", key: m[1], file: join(users, name), at: Date.parse(`${m[1]}T01:30:00Z`) });
-    }
+  for (const name of [...names.users].sort()) {
+    const m = /^(\d{4}-\d{2}-\d{2})\.(csv|parquet)$/.exec(name);
+    if (m) out.push({ feed: "users", key: m[1], file: fileOf("users", name), at: Date.parse(`${m[1]}T01:30:00Z`) });
   }
-  if (existsSync(views)) {
-    for (const name of readdirSync(views).sort()) {
-      const m = /^(\d{4}-\d{2}-\d{2}T\d{2})(?:\.r(\d+))?\.(csv|parquet)$/.exec(name);
-      if (!m) continue;
-      const redelivery = m[2] === undefined ? 1 : Number(m[2]);
-      out.push({ feed: "pageviews", key: m[1], file: join(views, name), redelivery, at: Date.parse(`${m[1]}:00:00Z`) + hourMs + (redelivery - 1) * 6 * hourMs });
-    }
+  for (const name of [...names.pageviews].sort()) {
+    const m = /^(\d{4}-\d{2}-\d{2}T\d{2})(?:\.r(\d+))?\.(csv|parquet)$/.exec(name);
+    if (!m) continue;
+    const redelivery = m[2] === undefined ? 1 : Number(m[2]);
+    out.push({ feed: "pageviews", key: m[1], file: fileOf("pageviews", name), redelivery, at: Date.parse(`${m[1]}:00:00Z`) + hourMs + (redelivery - 1) * 6 * hourMs });
   }
   return out.sort((a, b) => a.at - b.at || a.feed.localeCompare(b.feed));
 }

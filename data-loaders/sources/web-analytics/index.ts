@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { WarehouseView } from "../../warehouse/open.ts";
 import { domains, type Source } from "../source.ts";
 import { pendingArrivals, webArrivals } from "./data-folder.ts";
+import { ingestWeb } from "./ingest-web.ts";
 import { ingestPageviews } from "./pageviews.ts";
 import { tables } from "./stamping.ts";
 import { ingestUsers } from "./users.ts";
@@ -52,4 +53,20 @@ export const webPageviews: Source = {
   hourly: true,
   marts: webMarts,
   ingest: (args) => ingestPageviews(args),
+};
+
+/**
+ * Both feeds from a location (a folder or an FTP URL), every delivery the warehouse lacks, in
+ * arrival order, each its own load (ingest-web.ts); the hours missing through `--through` are
+ * reported. Its loads are the two sources' own: it has no tables or deliveries of its own.
+ */
+export const webFeeds: Source = {
+  id: "web",
+  domain: domains.web,
+  title: "Web feeds (users extract and page views, in arrival order)",
+  tables: [],
+  usage: "ingest web <dir|ftp-url> [--through YYYY-MM-DDTHH]",
+  dated: false,
+  batch: true,
+  ingest: (args) => ingestWeb(args),
 };
