@@ -152,27 +152,7 @@ async function fetchOnce(ctx: AttemptContext): Promise<void> {
   const { loc } = ctx;
   const client = new Client(ctx.timeoutMs);
   try {
-    await client.access({
-      host: loc.host,
-      port: loc.port,
-      user: loc.user,
-      password: ctx.password,
-      secure: loc.protocol === "ftps",
-      secureOptions: loc.protocol === "ftps" ? { rejectUnauthorized: !ctx.insecureTls } : undefined,
-    });
-    // The URL's path is relative to the login directory, so every CWD starts from there.
-    const home = await client.pwd();
-    const cdTo = async (sub: string): Promise<boolean> => {
-      const dir = [loc.path, sub].filter((p) => p !== "").join("/");
-      await client.cd(home);
-      try {
-        if (dir !== "") await client.cd(dir);
-        return true;
-      } catch (err) {
-        if ((err as { code?: unknown }).code === 550) return false;
-        throw err;
-      }
-    };
+    const cdTo = await logIn(client, loc, ctx.password, ctx.insecureTls);
     // Decided once: a retry must not switch folders under files already staged from the other.
     if (ctx.night.sub === undefined) {
       const found = await locateNight(ctx.date, async (sub) =>
@@ -249,6 +229,30 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * Logs `client` in at `loc` and returns `cdTo(sub)`: changes to `<loc.path>/<sub>`, false when the
+ * server has no such folder (550). The URL's path is relative to the login directory, so every
+ * change starts from there.
+ */
+export async function logIn(client: Client, loc: FtpLocation, password: string, insecureTls: boolean): Promise<(sub: string) => Promise<boolean>> {
+  await client.access({
+    host: loc.host, port: loc.port, user: loc.user, password,
+    secure: loc.protocol === "ftps", secureOptions: loc.protocol === "ftps" ? { rejectUnauthorized: !insecureTls } : undefined,
+  });
+  const home = await client.pwd();
+  return async (sub: string): Promise<boolean> => {
+    const dir = [loc.path, sub].filter((p) => p !== "").join("/");
+    await client.cd(home);
+    try {
+      if (dir !== "") await client.cd(dir);
+      return true;
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 550) return false;
+      throw err;
+    }
+  };
 }
 
 export function toStrataError(err: unknown, where: string, password: string): Error {

@@ -10,7 +10,7 @@ import { Client, FileType } from "basic-ftp";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { StrataError } from "../errors.ts";
-import { toStrataError } from "./download.ts";
+import { logIn, toStrataError } from "./download.ts";
 import type { ListFolder } from "./layout.ts";
 import { HashingFileWriter } from "./local-files.ts";
 import { FtpFailure, classify, withRetry } from "./retry.ts";
@@ -55,23 +55,7 @@ export async function fetchPicked(opts: FetchPickedOptions): Promise<{ source: s
     await mkdir(opts.destDir, { recursive: true });
     const client = new Client(timeoutMs);
     try {
-      await client.access({
-        host: loc.host, port: loc.port, user: loc.user, password,
-        secure: loc.protocol === "ftps", secureOptions: loc.protocol === "ftps" ? { rejectUnauthorized: !insecureTls } : undefined,
-      });
-      // the URL's path is relative to the login directory, so every CWD starts from there
-      const home = await client.pwd();
-      const cdTo = async (sub: string): Promise<boolean> => {
-        const dir = [loc.path, sub].filter((p) => p !== "").join("/");
-        await client.cd(home);
-        try {
-          if (dir !== "") await client.cd(dir);
-          return true;
-        } catch (err) {
-          if ((err as { code?: unknown }).code === 550) return false;
-          throw err;
-        }
-      };
+      const cdTo = await logIn(client, loc, password, insecureTls);
       const listing = async (sub: string) => ((await cdTo(sub)) ? new Map((await client.list()).filter((f) => f.type === FileType.File).map((f) => [f.name, f])) : undefined);
       const picked = await opts.pick(async (sub) => {
         const files = await listing(sub);
