@@ -42,6 +42,10 @@ export function coverage(data) {
  */
 export function answer(data, {grain, from, to, postcodes = []}) {
   const cov = coverage(data);
+  if (!data.views.length) {
+    const none = {a: 0, c: 0};
+    return {grain, baked: "none", from, to, notes: ["No page views have been loaded yet: the answers fill in once the web feeds deliver."], rows: [], perPeriod: [], all: none, selected: none, moves: [], netInflow: 0, filtered: false, postcodes: []};
+  }
   const notes = [];
   if (from > to) [from, to] = [to, from];
   let g = cov.hourFrom && from >= cov.hourFrom ? "hour" : cov.dayFrom && from >= cov.dayFrom ? "day" : "month";
