@@ -9,7 +9,6 @@
 // holding test/support/web-data.ts's feeds beside the demo data (one extra `strata build`).
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
@@ -38,7 +37,8 @@ before(async () => {
   } else {
     const data = tempDir("web-data");
     writeWebData(data);
-    const wh = join(tmpdir(), `strata-test-warehouse-${process.ppid}-web`);
+    // not named strata-test-warehouse-*: buildSite removes those of ended runs, by the number after the prefix
+    const wh = join(tempDir("web-warehouse"), "warehouse");
     await webUsers.ingestDataFolder!({ warehouse: wh, dataDir: data, waitMs: 0 });
     build = buildSite({ base: BASE, warehouse: wh });
   }
