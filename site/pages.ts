@@ -13,6 +13,9 @@ export const domainPages: Record<string, SitePage[]> = {
     { name: "Streaming report", path: "/streaming/report", description: "the six questions, their charts and how each was computed" },
     { name: "Catalogue history", path: "/streaming/history", description: "the vendor's catalogue as of any night, record by record" },
   ],
+  [domains.web.id]: [
+    { name: "Web analytics report", path: "/web/report", description: "page views per postcode, by current postcode and by postcode at view time" },
+  ],
 };
 
 /** Pages over every domain's tables. */

@@ -7,6 +7,7 @@
 import { ensureWarehouse } from "../data-loaders/pipeline.ts";
 import { freshness } from "../data-loaders/publish/site-data.ts";
 import { computeAnswers } from "../data-loaders/questions/answers.ts";
+import { webFigures, webReportData } from "../data-loaders/publish/web-report.ts";
 import { sources } from "../data-loaders/sources/index.ts";
 import { crossDomainPages, domainPages, iconLink, type SitePage } from "../site/pages.ts";
 import { esc, type Figure, formatInstant, headlineGrid } from "../site/render.ts";
@@ -14,6 +15,7 @@ import { esc, type Figure, formatInstant, headlineGrid } from "../site/render.ts
 /** Each domain's headline figures, by domain id, and the page whose "#how-…" sections explain them. */
 const headlines: Record<string, { page: string; figures: (warehouse: string) => Promise<Figure[]> }> = {
   streaming: { page: "/streaming/report", figures: async (warehouse) => (await computeAnswers(warehouse)).questions },
+  web: { page: "/web/report", figures: async (warehouse) => webFigures(await webReportData(warehouse)) },
 };
 
 type SourceFreshness = ReturnType<typeof freshness>["sources"][number];

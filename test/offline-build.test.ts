@@ -142,7 +142,7 @@ function inlineParts(html: string) {
 }
 
 test("dist has the pages and self-hosted DuckDB files", () => {
-  for (const page of ["index.html", "streaming/report.html", "streaming/history.html", "workbench.html", "quality.html"]) assert.ok(files.includes(page), page);
+  for (const page of ["index.html", "streaming/report.html", "streaming/history.html", "web/report.html", "workbench.html", "quality.html"]) assert.ok(files.includes(page), page);
   assert.ok(files.some((f) => /^_node\/@duckdb\/duckdb-wasm@[^/]+\/dist\/duckdb-eh\.wasm$/.test(f)), "duckdb-eh.wasm");
   assert.ok(files.some((f) => /duckdb-browser-eh\.worker\.[0-9a-f]+\.js$/.test(f)), "duckdb eh worker");
 });

@@ -318,7 +318,7 @@ test("tables wider than a phone scroll sideways, and show it; one type family on
   await page.close();
 
   // One family for text everywhere (code stays monospace): the first font of every text element's stack.
-  for (const path of ["", REPORT, HISTORY, "quality", "workbench"]) {
+  for (const path of ["", REPORT, HISTORY, "web/report", "quality", "workbench"]) {
     const { page, watch } = await openPage(path);
     await page.locator("#observablehq-main h1").first().waitFor();
     await page.waitForLoadState("networkidle");

@@ -98,7 +98,7 @@ test("query() cancels a long-running query and the connection stays usable", asy
 test("every page renders under the base path without errors", async () => {
   const watch = await watchContext(browser.context);
   const page = await browser.context.newPage();
-  for (const path of ["", "streaming/report", "streaming/history", "workbench", "quality"]) {
+  for (const path of ["", "streaming/report", "streaming/history", "web/report", "workbench", "quality"]) {
     await page.goto(`${server.url}${path}`);
     await page.locator("#observablehq-main h1").first().waitFor();
     // Sidebar links must stay under the base path (Framework makes them relative).
@@ -120,7 +120,7 @@ test("every page declares its icon, served from under the base path; nothing 404
   const page = await browser.context.newPage();
   const firstRequest = server.requests.length;
   const icons = new Set<string>();
-  for (const path of ["", "workbench", "history", "quality"]) {
+  for (const path of ["", "workbench", "history", "web/report", "quality"]) {
     await page.goto(`${server.url}${path}`);
     await page.locator("#observablehq-main h1").first().waitFor();
     const declared = await page.evaluate(() =>
