@@ -8,9 +8,12 @@ import { ensureWarehouse } from "../data-loaders/pipeline.ts";
 import { publishedTables, sources } from "../data-loaders/sources/index.ts";
 import { domains } from "../data-loaders/sources/source.ts";
 import { readManifest } from "../data-loaders/warehouse/manifest.ts";
+import { martsIn } from "../data-loaders/warehouse/marts.ts";
 
 const manifest = readManifest(await ensureWarehouse());
 const tables = publishedTables().filter((t) => manifest.tables[t.name]?.length);
+// the sources' marts over those tables, the same views strata query has
+const marts = martsIn(manifest).map(({ name, sql }) => ({ name, sql }));
 const titles = new Map([...sources.map((s) => [s.domain.id, s.domain.title] as const), [domains.operations.id, domains.operations.title]]);
 const domainList = [...new Set(tables.map((t) => t.domain))].map((id) => ({ id, title: titles.get(id) ?? id }));
 const tableUrls = domainList
@@ -29,7 +32,7 @@ toc: false
 
 # SQL workbench
 
-Query the published tables with DuckDB, right in your browser: nothing is sent anywhere. Each cell runs with <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> (or its Run button); click a column header to sort. Your notebooks are saved in this browser, and the open one is in this page's address too: a copied link opens it for a colleague as a new notebook beside theirs, never over them. The schema browser lists every published table by domain; a first notebook opens with the six Phase 2 queries behind the streaming report's answers.
+Query the published tables with DuckDB, right in your browser: nothing is sent anywhere. Each cell runs with <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> (or its Run button); click a column header to sort. Your notebooks are saved in this browser, and the open one is in this page's address too: a copied link opens it for a colleague as a new notebook beside theirs, never over them. The schema browser lists every published table by domain, and the views (marts) over them, which \`strata query\` has too; a first notebook opens with the six Phase 2 queries behind the streaming report's answers.
 
 <div id="workbench" data-workbench></div>
 
@@ -46,11 +49,12 @@ startDuckDBWorker();
 import {startEngine} from "./components/engine.js";
 
 // Literal paths, so Framework runs the loaders and publishes each file: every published table,
-// by domain (written by the page loader, src/workbench.md.ts, from the source registry).
+// by domain (written by the page loader, src/workbench.md.ts, from the source registry); then
+// the sources' marts, created as views once the tables are in.
 const tableUrls = {
 ${tableUrls}
 };
-startEngine(tableUrls);
+startEngine(tableUrls, ${JSON.stringify(marts)});
 \`\`\`
 
 \`\`\`js

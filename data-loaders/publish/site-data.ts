@@ -10,7 +10,8 @@ import { questions } from "../questions/index.ts";
 import { readLanding } from "../load/landing.ts";
 import { publishedTables, sources } from "../sources/index.ts";
 import { deliveriesOf, readManifest } from "../warehouse/manifest.ts";
-import { openWarehouse } from "../warehouse/open.ts";
+import { martsIn } from "../warehouse/marts.ts";
+import { openWarehouse, quoteIdentifier } from "../warehouse/open.ts";
 import { queryArrowIPC } from "./arrow.ts";
 
 /** The tables the browser loads into DuckDB-WASM (every source's and the audit tables), with the order rows are published in. */
@@ -79,7 +80,7 @@ export function writeQuestionsJson(): void {
   write(JSON.stringify(questions().map(({ id, number, title, sql }) => ({ id, number, title, sql }))));
 }
 
-/** schema.json: every published table with its columns, types and row count. */
+/** schema.json: every published table with its columns, types and row count, then the marts (`view: true`). */
 export async function writeSchemaJson(): Promise<void> {
   const warehouse = await ensureWarehouse();
   const { db, manifest } = await openWarehouse(warehouse);
@@ -90,6 +91,13 @@ export async function writeSchemaJson(): Promise<void> {
       const columns = await db.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${table}`);
       const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM ${table}`);
       tables.push({ table, domain, description, rows: Number(n), columns: columns.map((c) => ({ name: c.column_name, type: c.column_type })) });
+    }
+    // the marts, as the workbench creates them (views over the tables above)
+    for (const mart of martsIn(manifest)) {
+      await db.run(`CREATE VIEW ${quoteIdentifier(mart.name)} AS ${mart.sql}`);
+      const columns = await db.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${quoteIdentifier(mart.name)}`);
+      const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM ${quoteIdentifier(mart.name)}`);
+      tables.push({ table: mart.name, domain: mart.domain, description: `view: ${mart.description ?? ""}`, view: true, rows: Number(n), columns: columns.map((c) => ({ name: c.column_name, type: c.column_type })) });
     }
     write(JSON.stringify(tables));
   } finally {

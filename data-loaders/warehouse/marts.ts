@@ -11,3 +11,8 @@ import type { WarehouseView } from "./open.ts";
 export const martsOf = (list: Source[]): WarehouseView[] => list.flatMap((s) => (s.marts ?? []).map((m) => ({ needs: s.tables.map((t) => t.name), ...m })));
 
 export const martViews: WarehouseView[] = martsOf(sources);
+
+/** The marts a published version can have: those whose tables it holds, with their source's domain. */
+export function martsIn(manifest: { tables: Record<string, string[]> }, list: Source[] = sources): (WarehouseView & { domain: string })[] {
+  return list.flatMap((s) => martsOf([s]).filter((m) => m.needs!.every((t) => manifest.tables[t]?.length)).map((m) => ({ ...m, domain: s.domain.id })));
+}

@@ -13,6 +13,8 @@ export type WarehouseView = {
   sql: string;
   /** the tables it reads: a version that lacks one (its source never loaded) gets no such view */
   needs?: string[];
+  /** what a row is, in a few words (the workbench's schema browser shows it) */
+  description?: string;
 };
 
 /**

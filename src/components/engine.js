@@ -11,9 +11,10 @@ export const progress = Object.assign(new EventTarget(), {opened: false, loaded:
  * with DuckDB's 35 MB wasm (the page calls this before anything else; mountWorkbench()
  * gets the same promise).
  * @param {Record<string, string>} tableUrls
+ * @param {{name: string, sql: string}[]} [views] the marts: created once every table is in
  * @returns {Promise<{conn: any, openMs: number, bytes: number}>}
  */
-export function startEngine(tableUrls) {
+export function startEngine(tableUrls, views = []) {
   return (starting ??= (async () => {
     const downloads = Object.entries(tableUrls).map(async ([name, url]) => {
       const response = await fetch(url);
@@ -36,6 +37,7 @@ export function startEngine(tableUrls) {
         return size;
       })
     );
+    for (const {name, sql} of views) await conn.query(`create or replace view ${quoteIdentifier(name)} as ${sql}`);
     return {conn, openMs, bytes: sizes.reduce((a, b) => a + b, 0)};
   })());
 }

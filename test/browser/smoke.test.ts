@@ -9,9 +9,11 @@ import { launchChromium, serveDist, watchContext, type Browser, type StaticServe
 const BASE = "/strata/";
 let server: StaticServer;
 let browser: Browser;
+let warehouse: string;
 
 before(async () => {
-  const { dir, ms } = buildSite({ base: BASE });
+  const { dir, ms, warehouse: built } = buildSite({ base: BASE });
+  warehouse = built;
   if (ms !== null) console.log(`observable build: ${(ms / 1000).toFixed(1)} s`);
   server = await serveDist(dir, { base: BASE });
   browser = await launchChromium();
@@ -58,6 +60,26 @@ test("workbench runs a DuckDB query under a base path, fully offline", async () 
     `navigation → first query: ${firstQueryMs.toFixed(0)} ms; ` +
       `${server.requests.length} requests, ${(server.totalBytes() / 1e6).toFixed(1)} MB`,
   );
+  await page.close();
+});
+
+test("the workbench has the sources' marts as views, answering as strata query does", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${server.url}workbench`);
+  await page.waitForFunction(() => document.documentElement.dataset.workbenchReady, null, { timeout: 30_000 });
+  const sql = "select basis, count(*)::integer as n, sum(views)::integer as views from pageviews_by_postcode group by basis order by basis";
+  const inBrowser = await page.evaluate(async (sql) => {
+    const href = document.querySelector<HTMLLinkElement>('link[rel=modulepreload][href*="components/duckdb."]')!.href;
+    const { openDuckDB, query } = await import(href);
+    const { conn } = await openDuckDB();
+    return (await query(conn, sql)).table.toArray().map((r: { basis: string; n: number; views: number }) => [r.basis, r.n, r.views]);
+  }, sql);
+  const { queryWarehouse } = await import("../../data-loaders/query.ts");
+  const inNode = (await queryWarehouse(warehouse, sql)).rows;
+  assert.deepEqual(inBrowser, inNode);
+  assert.equal(inBrowser.length, 2, "both bases");
+  assert.ok((inBrowser[0][2] as number) > 0);
+  assert.equal(await page.locator('[data-schema-table="pageview_moves"]').count(), 1, "the schema browser lists the marts");
   await page.close();
 });
 

@@ -14,10 +14,13 @@ import { ingestPageviews } from "./pageviews.ts";
 import { tables } from "./stamping.ts";
 import { ingestUsers } from "./users.ts";
 
-const mart = (name: string): WarehouseView => ({ name, sql: readFileSync(fileURLToPath(new URL(`./sql/${name}.sql`, import.meta.url)), "utf8") });
+const mart = (name: string, description: string): WarehouseView => ({ name, description, sql: readFileSync(fileURLToPath(new URL(`./sql/${name}.sql`, import.meta.url)), "utf8") });
 
 /** The two answers (pageviews_by_postcode) and where they differ (pageview_moves). */
-export const webMarts: WarehouseView[] = [mart("pageviews_by_postcode"), mart("pageview_moves")];
+export const webMarts: WarehouseView[] = [
+  mart("pageviews_by_postcode", "page views per hour and postcode, by the user's current postcode or the one at view time (basis); postcode NULL: unknown"),
+  mart("pageview_moves", "per hour, the views whose postcode at view time is not the user's current one: the flow between postcodes from users moving"),
+];
 
 export const webUsers: Source = {
   id: "users",
