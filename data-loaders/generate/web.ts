@@ -32,7 +32,8 @@
  *   weekly factors averaging 1 over Monday–Friday (weekend lower), diurnal low at 03–05 UTC and
  *   highest at 20–21 UTC. A view's user is drawn from the users present in its day's extract by
  *   rank ⌊P·u³⌋ over a fixed per-user order (heavy users stay heavy); 0.3 % have an unknown user
- *   id; 0.5 % repeat the previous view's user and second (legitimate distinct views); 1 % are
+ *   id; a view's second within its hour is ⌊3600·(i + u)/n⌋ for the hour's i-th of n views (spread
+ *   over the hour, in index order); 0.5 % repeat the previous view's user and second (legitimate distinct views); 1 % are
  *   late: delivered 1–3 hours later (never past the last hour). urls: ~2,700 paths
  *   (www.website.com/index.html, /books/123.html, …), rank ⌊n·u^2.5⌋.
  * - Re-deliveries: max(1, round(2 % of the hours)) hours (a seeded choice) get an .r2 file; their
@@ -42,8 +43,10 @@
  *   non-numeric user_id, an impossible datetime (YYYY-02-30) and an empty url; in Parquet, whose
  *   columns are typed, a NULL user_id, 1970-01-01 00:00:00 and an empty url.
  *
- * Cost (2-core box): see the numbers in the commit that measured them; memory ≈ 1 GB per 20 M users
- * (the slot table and two days of ranked users), one hour of views at a time.
+ * Cost (2-core box): see the numbers in the commit that measured them. The views are made a block
+ * of origin hours at a time (≈ BLOCK_VIEWS views: one query, one join with the day's ranked users),
+ * then each complete delivery hour is written (sorted by (hour, index), the narrow rows before
+ * formatting). Memory ≈ 1 GB per 20 M users plus ≈ 30 B per view of a block.
  */
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -198,6 +201,8 @@ export function webUrls(seed: number): string[] {
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
 const ID_BASE = 1_000_000;
+/** Views generated (and joined with the day's users) in one query: bounds memory, and the joins per day. */
+const BLOCK_VIEWS = 12_000_000;
 
 /** Picks `count` distinct values of [0, n) not in `taken`, in a seeded order. */
 function pick(n: number, count: number, seed: number, salt: number, taken: Set<number>): number[] {
@@ -279,7 +284,7 @@ export async function generateWeb(opts: GenerateWebOptions): Promise<WebTruth> {
         (CASE WHEN away THEN 0 ELSE 5 END)::TINYINT AS ev, -100::SMALLINT AS moved_day
       FROM (SELECT slot::INTEGER AS slot, ks, web_pc(ks, 0, 1) AS pc, web_pc(ks, 0, 11) AS pp, web_u(ks, 0, 8) < 0.002 AS away
             FROM (SELECT slot, web_k(slot) AS ks FROM range(${users}) t(slot)));
-      CREATE TABLE wact (day INTEGER, r BIGINT, id BIGINT);
+      CREATE TABLE wv (t SMALLINT, o SMALLINT, i INTEGER, sec SMALLINT, url SMALLINT, user_id BIGINT, unk BOOLEAN, rep BOOLEAN, miss BOOLEAN);
     `);
 
     const R = WEB_RATES;
@@ -342,78 +347,94 @@ export async function generateWeb(opts: GenerateWebOptions): Promise<WebTruth> {
       opts.onProgress?.(file, day.bytes);
       P[k] = day.users;
 
-      // The users a view can be by: today's, ranked in a fixed per-user order (heavy users first); yesterday's kept for late views.
-      await db.run(`DELETE FROM wact WHERE day < ${k - 1};
-        INSERT INTO wact SELECT ${k}, row_number() OVER (ORDER BY hk, slot) - 1, web_id(slot, ks) FROM wu WHERE present;`);
+      // The users a view can be by: today's, one row per rank in a fixed per-user order (heavy users first).
+      await db.run(`CREATE OR REPLACE TABLE wact AS SELECT row_number() OVER (ORDER BY hk, slot) - 1 AS r, web_id(slot, ks) AS id FROM wu WHERE present;`);
+      // the day's origin hours in blocks of about BLOCK_VIEWS views; a block's hours are complete once it is made
+      for (let h0 = 0; h0 < 24; ) {
+        let h1 = h0 + 1;
+        for (let sum = views[k * 24 + h0]; h1 < 24 && sum + views[k * 24 + h1] <= BLOCK_VIEWS; h1++) sum += views[k * 24 + h1];
+        await makeViews(k, h0, h1, universe);
+        for (let h = h0; h < h1; h++) hours.push(await writeHour(db, k * 24 + h));
+        h0 = h1;
+      }
+    }
 
-      for (let h = 0; h < 24; h++) hours.push(await writeHour(db, k * 24 + h));
+    /**
+     * The views of day k's hours h0 … h1 - 1 in one pass (one join with the day's ranked users),
+     * added to wv, which keeps only the earlier hours' views delivered from hour o0 on (late). A view's second within its hour
+     * is stratified, ⌊3600·(i + u)/n⌋, so (o, i) order is time order.
+     */
+    async function makeViews(k: number, h0: number, h1: number, universe: number) {
+      const o0 = k * 24 + h0;
+      const n = views.slice(o0, k * 24 + h1);
+      const starts = n.map((_, h) => n.slice(0, h).reduce((s, x) => s + x, 0));
+      const total = starts[n.length - 1] + n[n.length - 1];
+      const hourOf = starts.slice(1).map((s) => `(g >= ${s})::INTEGER`).join(" + ") || "0";
+      await db.run(`CREATE OR REPLACE TABLE wv AS SELECT * FROM wv WHERE t >= ${o0};
+        SET preserve_insertion_order = false;
+        INSERT INTO wv
+        WITH a AS (SELECT g, ${hourOf} AS h FROM range(${total}) r(g)),
+        b AS (SELECT ${o0} + h AS o, (g - [${starts.join(", ")}][h + 1])::INTEGER AS i, [${n.join(", ")}][h + 1] AS n FROM a),
+        c AS (SELECT o, i, n, web_k(i) AS ki FROM b),
+        d AS (SELECT o, i, n, ki, i > 0 AND web_u(ki, o, 20) < ${R.repeatSameSecond} AS rep FROM c),
+        e AS (SELECT o, i, n, ki, rep, CASE WHEN rep THEN i - 1 ELSE i END AS j, CASE WHEN rep THEN web_k(i - 1) ELSE ki END AS kj FROM d),
+        f AS (SELECT *, web_u(kj, o, 24) < ${R.unknownUser} AS unk FROM e)
+        SELECT (o + least(CASE WHEN web_u(ki, o, 21) < ${R.late} THEN 1 + web_h(ki, o, 22) % ${R.maxLateHours} ELSE 0 END, ${T - 1} - o))::SMALLINT AS t,
+          o::SMALLINT AS o, i, floor(3600 * (j + web_u(kj, o, 27)) / n)::SMALLINT AS sec,
+          (1 + floor(${urls.length} * pow(web_u(ki, o, 28), 2.5)))::SMALLINT AS url,
+          CASE WHEN unk THEN web_unknown_id(web_h(kj, o, 25) % ${universe + 1000}) ELSE a.id END AS user_id,
+          unk, rep, web_u(ki, o, 23) < ${R.missingFromFirstDelivery} AS miss
+        FROM f LEFT JOIN wact a ON a.r = floor(${P[k]} * pow(web_u(kj, o, 26), 3))::BIGINT;
+        SET preserve_insertion_order = true;`);
+      // a re-delivered hour's first delivery lacks at least one view: its hour's first
+      for (let t = o0; t < o0 + n.length; t++) {
+        if (redelivered.has(t)) await db.run(`UPDATE wv SET miss = true WHERE o = ${t} AND t = ${t} AND i = (SELECT min(i) FROM wv WHERE o = ${t} AND t = ${t})`);
+      }
     }
 
     async function writeHour(db: Db, t: number): Promise<WebHour> {
       const k = Math.floor(t / 24);
       const label = `${fmtDay(day0 + k)}T${pad2(t % 24)}`;
-      const origins: string[] = [];
-      for (let o = Math.max(0, t - R.maxLateHours); o <= t; o++) {
-        // delay: 0, or 1–3 hours for a late view, never past the last hour
-        origins.push(`SELECT * FROM (SELECT ${o} AS o, i, web_k(i) AS ki FROM range(${views[o]}) r(i))
-          WHERE least(CASE WHEN web_u(ki, ${o}, 21) < ${R.late} THEN 1 + web_h(ki, ${o}, 22) % ${R.maxLateHours} ELSE 0 END, ${T - 1 - o}) = ${t - o}`);
-      }
-      const dayOf = (o: string) => `(${o} // 24)`;
-      await db.run(`
-        CREATE OR REPLACE TEMP TABLE wv AS
-        WITH v AS (${origins.join(" UNION ALL ")}),
-        j AS (SELECT o, i, ki, i > 0 AND web_u(ki, o, 20) < ${R.repeatSameSecond} AS rep FROM v),
-        s AS (
-          SELECT o, i, ki, rep, CASE WHEN rep THEN web_k(i - 1) ELSE ki END AS kj FROM j
-        ), w AS (
-          SELECT o, i, rep, kj, ${dayOf("o")} AS d, web_u(kj, o, 24) < ${R.unknownUser} AS unk,
-            web_u(ki, o, 23) < ${R.missingFromFirstDelivery} AS miss,
-            CASE WHEN NOT unk THEN floor(CASE WHEN ${dayOf("o")} = ${k} THEN ${P[k]} ELSE ${P[k - 1] ?? 0} END * pow(web_u(kj, o, 26), 3))::BIGINT END AS r,
-            make_timestamp(((${day0 * 24} + o)::BIGINT * 3600 + floor(web_u(kj, o, 27) * 3600)::BIGINT) * 1000000) AS ts,
-            (1 + floor(${urls.length} * pow(web_u(ki, o, 28), 2.5)))::SMALLINT AS url
-          FROM s
-        )
-        SELECT w.o, w.i, w.ts, w.url, w.unk, w.miss, w.rep, w.o < ${t} AS late,
-          CASE WHEN w.unk THEN web_unknown_id(web_h(w.kj, w.o, 25) % ${universe + 1000}) ELSE a.id END AS user_id
-        FROM w LEFT JOIN wact a ON a.day = w.d AND a.r = w.r;
-      `);
       const isR2 = redelivered.has(t);
-      // a re-delivered hour's first delivery lacks at least one view: its hour's first
-      if (isR2) await db.run(`UPDATE wv SET miss = true WHERE o = ${t} AND i = (SELECT min(i) FROM wv WHERE o = ${t})`);
       const [c] = await db.all<Record<string, number>>(`
-        SELECT count(*) FILTER (WHERE ${isR2 ? "NOT miss" : "true"}) AS views, count(*) FILTER (WHERE late AND ${isR2 ? "NOT miss" : "true"}) AS late,
+        SELECT count(*) FILTER (WHERE ${isR2 ? "NOT miss" : "true"}) AS views, count(*) FILTER (WHERE o < ${t} AND ${isR2 ? "NOT miss" : "true"}) AS late,
           count(*) FILTER (WHERE unk AND ${isR2 ? "NOT miss" : "true"}) AS unk, count(*) FILTER (WHERE rep AND ${isR2 ? "NOT miss" : "true"}) AS rep,
-          count(*) AS all_views FROM wv`);
+          count(*) AS all_views FROM wv WHERE t = ${t}`);
       const bad = badAt.get(t) ?? [];
       const hour: WebHour = {
         hour: label, file: null, views: Number(c.views), late: Number(c.late), unknownUser: Number(c.unk), repeats: Number(c.rep),
         bad: missing.has(t) ? 0 : bad.length, r2: null, missing: missing.has(t), bytes: 0,
       };
       if (missing.has(t)) return hour;
-      const someUser = (b: number) => `(SELECT id FROM wact WHERE day = ${k} AND r = ${hash4(seed, b, 207, 0) % Math.max(1, P[k])})`;
+      const someUser = (b: number) => `(SELECT id FROM wact WHERE r = ${hash4(seed, b, 207, 0) % Math.max(1, P[k])})`;
       const hourStartUs = BigInt(day0 * 24 + t) * 3_600_000_000n;
       const badSql = bad.map((b, n) => {
-        const at = `make_timestamp(${hourStartUs + BigInt(hash4(seed, b, 205, 0) % 3600) * 1_000_000n})`;
+        const sec = hash4(seed, b, 205, 0) % 3600;
+        const at = `make_timestamp(${hourStartUs + BigInt(sec) * 1_000_000n})`;
         const kind = b % 3;
         const y = fmtDay(day0 + k).slice(0, 4);
+        const url = kind === 2 ? "''" : sqlLiteral(urls[0]);
         if (format === "csv") {
           const uid = kind === 0 ? `'user${hash4(seed, b, 206, 0) % 100000}'` : `${someUser(b)}::VARCHAR`;
-          const ts = kind === 1 ? `'${y}-02-30 ${pad2(t % 24)}:${pad2(hash4(seed, b, 208, 0) % 60)}:00'` : `strftime(${at}, '%Y-%m-%d %H:%M:%S')`;
-          const url = kind === 2 ? "''" : sqlLiteral(urls[0]);
-          return `SELECT ${uid}, ${url}, ${ts}, ${at}, ${-1 - n}`;
+          const ts = kind === 1 ? `'${y}-02-30 ${pad2(t % 24)}:${pad2(hash4(seed, b, 208, 0) % 60)}:00'` : `CAST(${at} AS VARCHAR)`;
+          return `SELECT ${uid}, ${url}, ${ts}, ${t}, ${sec}, ${-1 - n}`;
         }
         const uid = kind === 0 ? "NULL::BIGINT" : someUser(b);
         const ts = kind === 1 ? "TIMESTAMP '1970-01-01 00:00:00'" : at;
-        const url = kind === 2 ? "''" : sqlLiteral(urls[0]);
-        return `SELECT ${uid}, ${url}, ${ts}, ${at}, ${-1 - n}`;
+        return `SELECT ${uid}, ${url}, ${ts}, ${t}, ${sec}, ${-1 - n}`;
       });
       const write = async (file: string, all: boolean) => {
+        const ts = `make_timestamp((${day0 * 24} + o::BIGINT) * 3600000000 + sec::BIGINT * 1000000)`;
         const cols = format === "csv"
-          ? `user_id::VARCHAR, getvariable('web_urls')[url], strftime(ts, '%Y-%m-%d %H:%M:%S')`
-          : `user_id, getvariable('web_urls')[url], ts`;
-        const rows = [`SELECT ${cols}, ts, i FROM wv${all ? "" : " WHERE NOT miss"}`, ...badSql].join(" UNION ALL ");
-        await db.run(`COPY (SELECT user_id, url, pageview_datetime FROM (${rows}) x(user_id, url, pageview_datetime, k1, k2) ORDER BY k1, k2)
-          TO ${sqlLiteral(join(opts.outDir, file))} ${copyOpts}`);
+          ? `user_id${bad.length ? "::VARCHAR" : ""}, getvariable('web_urls')[url], CAST(${ts} AS VARCHAR)`
+          : `user_id, getvariable('web_urls')[url], ${ts}`;
+        const where = `t = ${t}${all ? "" : " AND NOT miss"}`;
+        // (o, i) order is time order (the join does not keep the table in it: sort, the narrow rows before formatting)
+        const query = bad.length === 0
+          ? `SELECT ${cols} FROM (SELECT o, sec, url, user_id FROM wv WHERE ${where} ORDER BY o, i)`
+          : `SELECT user_id, url, pageview_datetime FROM (SELECT ${cols}, o, sec, i FROM wv WHERE ${where}${badSql.map((b) => ` UNION ALL ${b}`).join("")})
+               x(user_id, url, pageview_datetime, k1, k2, k3) ORDER BY k1, k2, k3`;
+        await db.run(`COPY (SELECT * FROM (${query}) y(user_id, url, pageview_datetime)) TO ${sqlLiteral(join(opts.outDir, file))} ${copyOpts}`);
         const bytes = statSync(join(opts.outDir, file)).size;
         opts.onProgress?.(file, bytes);
         return bytes;
