@@ -127,10 +127,13 @@ const twoLines = (first, second, title) => h("span", {class: "two-lines", title}
  * file with its format and size (its entity and whole sha256 on hover), the counts, the load time
  * over the start of the file's sha256.
  */
+const loadKey = (key) => (key.includes("@") ? `${key.split("@")[0]} again` : key);
+
 export function loadsTable(loads) {
   const count = (key, label, headTitle, className) => ({key, label, headTitle, align: "right", format: formatInt, headClass: "count", className});
   return table(loads, [
-    {key: "load_id", label: "load", format: (v, r) => twoLines(r.source, v.slice(r.source.length + 1) || v, v), className: () => "load-key"},
+    // a re-delivered hour's load is "<hour>@<load time>": the hour, said again (the whole id in the title)
+    {key: "load_id", label: "load", format: (v, r) => twoLines(r.source, loadKey(v.slice(r.source.length + 1) || v), v), className: () => "load-key"},
     // the entity is in the file's name (said when it is not)
     {key: "file", label: "file", format: (v, r) => twoLines(v, `${v.startsWith(r.entity) ? "" : `${r.entity} · `}${r.format} · ${formatBytes(r.bytes)}`, `${r.entity}: ${v}, sha256 ${r.sha256}`), className: () => "load-file"},
     count("records_in", "records in", "records in the file"),
