@@ -19,7 +19,7 @@
 //   views 03-03T12: u1 12:00 (as Parquet)
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { Db } from "../data-loaders/db.ts";
@@ -169,6 +169,18 @@ describe("web analytics: both answers on a hand-made case", () => {
     assert.deepEqual(reports["users 2022-03-02"].details, { restampedViews: 2, movedUsers: 2, recountedViews: 3, recountedDates: ["2022-03-01", "2022-03-02"] });
     // u1 back to SW19 and u2 back in M60: their five earlier views change current postcode
     assert.deepEqual(reports["users 2022-03-03"].details, { restampedViews: 0, movedUsers: 2, recountedViews: 5, recountedDates: ["2022-03-01", "2022-03-02"] });
+  });
+
+  test("an hour delivered again with the same bytes changes nothing; with other bytes it replaces only its own views", async () => {
+    const before = readSnapshot(warehouse).manifest;
+    const again = await ingestPageviews({ warehouse, location: join(dir, "2022-03-03T12.parquet"), hour: "2022-03-03T12" });
+    assert.equal(again.status, "already-loaded");
+    assert.equal(readSnapshot(warehouse).manifest.version, before.version);
+    // the first 03-01T11 delivery's views are gone, every other hour's are as they were
+    const [{ n }] = await ask(warehouse, "SELECT count(*)::INTEGER AS n FROM web_pageviews WHERE delivery_hour = TIMESTAMP '2022-03-01 11:00:00'");
+    assert.equal(n, 3);
+    const landed = readdirSync(join(warehouse, "landing", "pageviews")).filter((d) => d.startsWith("2022-03-01T11"));
+    assert.equal(landed.length, 2, "the first delivery's raw files stay landed beside the re-delivery's");
   });
 
   test("the users' history: a move, a move back, a leaver who returns", async () => {
