@@ -3,13 +3,14 @@
 -- warehouse loaded before the breaker existed, or around it, is caught too. Compares each such
 -- table's last load with the load before it; a load whose shrink was accepted on purpose
 -- (--allow-shrink, recorded in `warnings`) passes. Returns the loads that break this.
--- Variables (checks/index.ts): breaker_share (STRATA_MASS_CHANGE_SHARE), breaker_min_rows.
+-- Variables (checks/index.ts): breaker_share (STRATA_MASS_CHANGE_SHARE), breaker_min_rows,
+-- replaced_tables (the registered tables whose load rule is "full replace", as a JSON list).
 WITH replaced AS (
     SELECT load_id, source, entity, records_in, accepted, quarantined,
            lag(accepted) OVER (PARTITION BY source, entity ORDER BY loaded_at) AS accepted_before,
            row_number() OVER (PARTITION BY source, entity ORDER BY loaded_at DESC) AS newest_first
     FROM loads
-    WHERE inserted IS NULL -- history loads carry merge counts; a replaced table's are NULL
+    WHERE list_contains(from_json(getvariable('replaced_tables'), '["VARCHAR"]'), entity)
 )
 SELECT load_id, source, entity, accepted_before, accepted, records_in, quarantined
 FROM replaced r
