@@ -62,15 +62,25 @@ function paired(rounds: { ours: Measure; plain: Measure }[]) {
 
 rmSync(root, { recursive: true, force: true });
 mkdirSync(root, { recursive: true });
+// written after every stage, so a run stopped part-way still leaves what it measured
+const out = fileURLToPath(new URL("./results-web.json", import.meta.url));
+const results: Record<string, unknown> = { measured_at: new Date().toISOString() };
+const save = (key: string, value: unknown) => {
+  results[key] = value;
+  writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
+  log(`${key}: ${JSON.stringify(value).slice(0, 300)}`);
+};
 const data = join(root, "data");
 log(`generating 2 days: ${users} users, ${viewsPerDay} views a day, ${format}…`);
 let t = performance.now();
 const truth = await generateWeb({ outDir: data, days: 2, users, viewsPerDay, format, startDate: day1, seed: 1 });
 const generation_s = seconds(performance.now() - t);
+save("sizes", { users, views_per_day: viewsPerDay, format, generated_views: truth.totals, generation_s });
 const [A, B, work] = ["wh-a", "wh-b", "wh"].map((n) => join(root, n));
 
 log("day 1 end to end (the first extract: every user new)…");
 const firstDay = measure("arrivals", A, data, `${day1}T00:00:00Z`, `${day2}T00:00:00Z`);
+save("first_day_end_to_end", { s: seconds(firstDay.ms), peak_rss_mb: Math.round(firstDay.maxRssMB), loads: firstDay.loads, steps: firstDay.steps });
 
 log(`the day-2 users extract, ${repeat} rounds against a plain merge…`);
 const usersFile = join(data, "web", "users", `${day2}.${ext}`);
@@ -81,6 +91,7 @@ const usersRounds = Array.from({ length: repeat }, (_, i) => {
   const plain = measure("plain-merge", A, usersFile, join(root, "plain-merge.parquet"));
   return { ours, plain };
 });
+save("users_extract_merge", { target_s: 60, ...paired(usersRounds) });
 
 log(`one hour (${day2}T12), ${repeat} rounds against the plain ASOF query…`);
 const hourFile = join(data, "web", "pageviews", `${day2}T12.${ext}`);
@@ -90,10 +101,12 @@ const hourRounds = Array.from({ length: repeat }, () => {
   const plain = measure("plain-hour", B, hourFile, join(root, "plain-hour.parquet"));
   return { ours, plain };
 });
+save("one_hour_ingested_and_stamped", { target_s: 10, target_ratio: 1.5, records: hourRounds[0].ours.records, ...paired(hourRounds) });
 
 log("day 2 end to end (24 hourly loads + 1 users extract, in arrival order)…");
 reset(work, A);
 const fullDay = measure("arrivals", work, data, `${day2}T00:00:00Z`, `${day2}T23:59:59Z`);
+save("full_day_end_to_end", { target_s: 300, target_peak_rss_mb: 8192, s: seconds(fullDay.ms), peak_rss_mb: Math.round(fullDay.maxRssMB), loads: fullDay.loads, steps: fullDay.steps });
 
 log(`the marts over ${monthDays} days of answers…`);
 const { manifest, dir } = readSnapshot(work);
@@ -120,22 +133,12 @@ const mart = (query: string) => {
   return { median_s: seconds(median(runs.map((r) => r.queryMs as number))), range_s: [seconds(Math.min(...runs.map((r) => r.queryMs as number))), seconds(Math.max(...runs.map((r) => r.queryMs as number)))], rows: runs[0].rows };
 };
 
-const results = {
-  measured_at: new Date().toISOString(),
-  sizes: { users, views_per_day: viewsPerDay, format, generated_views: truth.totals, generation_s },
-  first_day_end_to_end: { s: seconds(firstDay.ms), peak_rss_mb: Math.round(firstDay.maxRssMB), loads: firstDay.loads, steps: firstDay.steps },
-  users_extract_merge: { target_s: 60, ...paired(usersRounds) },
-  one_hour_ingested_and_stamped: { target_s: 10, target_ratio: 1.5, records: hourRounds[0].ours.records, ...paired(hourRounds) },
-  full_day_end_to_end: { target_s: 300, target_peak_rss_mb: 8192, s: seconds(fullDay.ms), peak_rss_mb: Math.round(fullDay.maxRssMB), loads: fullDay.loads, steps: fullDay.steps },
-  marts_30_days: {
-    target_s: 1, hourly_rows: countRows, postcode,
-    one_postcode_by_day: mart("one-postcode-by-day"),
-    all_postcodes_by_month: mart("all-postcodes-by-month"),
-    raw_views_one_postcode_one_day_s: seconds(rawOneDay),
-  },
-};
-const out = fileURLToPath(new URL("./results-web.json", import.meta.url));
-writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
+save("marts_30_days", {
+  target_s: 1, hourly_rows: countRows, postcode,
+  one_postcode_by_day: mart("one-postcode-by-day"),
+  all_postcodes_by_month: mart("all-postcodes-by-month"),
+  raw_views_one_postcode_one_day_s: seconds(rawOneDay),
+});
 log(`wrote ${out}`);
 process.stdout.write(JSON.stringify(results, null, 2) + "\n");
 
