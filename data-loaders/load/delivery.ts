@@ -51,7 +51,7 @@ export type FileSpec = {
   append?: (db: Db, ctx: AppendContext) => Promise<Record<string, unknown>>;
 };
 
-/** What a partition-append file's `append` is given: the run, and the delivery it replaces, if any. */
+/** What a partition-append file's `append` is given: the run, the delivery's key (an hour loaded before is replaced under the same key) and its load id. */
 export type AppendContext = { run: LoadRun; key: string; loadId: string; log: (line: string) => void };
 
 export type FileReport = {
