@@ -158,7 +158,7 @@ export async function loadDelivery(opts: DeliveryOptions): Promise<DeliveryRepor
     }
     await landing.finish(dir, files.map((f, i) => ({ ...f, format: specs[i].kind, records: rows[i].records_in })));
     const published = await run.publish({
-      source, loadId, dataDate: opts.date ?? opts.hour?.slice(0, 10) ?? null, label: `${source}-${landingKey}`, rows, delivery: { key, loadedAt, files },
+      source, loadId, dataDate: opts.date ?? null, label: `${source}-${landingKey}`, rows, delivery: { key, loadedAt, files },
     });
     return { key, status: replacing ? "reloaded" : "loaded", tables: reports, ...(details ? { details } : {}), warehouseVersion: published.version };
   });

@@ -12,6 +12,7 @@ import type { Page } from "playwright-core";
 import { publishedTables, sources } from "../../data-loaders/sources/index.ts";
 import { domains } from "../../data-loaders/sources/source.ts";
 import { readManifest } from "../../data-loaders/warehouse/manifest.ts";
+import { martsIn, martViews } from "../../data-loaders/warehouse/marts.ts";
 import { openWarehouse } from "../../data-loaders/warehouse/open.ts";
 import { buildSite, PROJECT_DIR } from "../build-site.ts";
 import { launchChromium, serveDist, watchContext, type Browser, type PageWatch, type StaticServer } from "./harness.ts";
@@ -27,7 +28,7 @@ let page: Page;
 
 /** Server-side truth: DuckDB (node) over the warehouse's published Parquet files. */
 async function serverRows(sql: string): Promise<Record<string, unknown>[]> {
-  const { db } = await openWarehouse(WAREHOUSE);
+  const { db } = await openWarehouse(WAREHOUSE, [], { views: martViews });
   try {
     return await db.all<Record<string, unknown>>(sql);
   } finally {
@@ -136,9 +137,14 @@ test("opens with the six Phase 2 queries and the schema browser, every published
   );
   // Every table the registry publishes and the warehouse holds, in the registry's order (which
   // groups them by domain), each with its row count and description.
+  // Then, in their source's domain after its tables, the marts (views) the warehouse can have.
   const manifest = readManifest(WAREHOUSE);
-  const published = publishedTables().filter((t) => manifest.tables[t.name]?.length);
-  assert.ok(published.some((t) => t.name === "warnings"), "the warnings table is published");
+  const tables = publishedTables().filter((t) => manifest.tables[t.name]?.length);
+  assert.ok(tables.some((t) => t.name === "warnings"), "the warnings table is published");
+  const marts = martsIn(manifest).map((m) => ({ name: m.name, domain: m.domain, description: `view: ${m.description}` }));
+  assert.ok(marts.some((m) => m.name === "pageviews_by_postcode"), "the web marts are listed");
+  const domainOrder = [...new Set(tables.map((t) => t.domain))];
+  const published = domainOrder.flatMap((d) => [...tables, ...marts].filter((t) => t.domain === d));
   assert.deepEqual(schema.map(([t]) => t), published.map((t) => t.name));
   for (const [table, rows] of schema) {
     const [{ n }] = await serverRows(`select count(*)::bigint as n from ${table}`);
@@ -159,15 +165,18 @@ test("opens with the six Phase 2 queries and the schema browser, every published
   }));
   assert.deepEqual(groups, expectedGroups, "one group per domain, titled, each table with its description");
   for (const title of ["Streaming app", "Data quality"]) assert.ok(groups.some((g) => g.title === title), `a group titled ${title}`);
-  // DuckDB has every one of them loaded, the empty ones too (the page's own DuckDB, as in smoke.test.ts).
+  // DuckDB has every table loaded, the empty ones too, and every mart as a view (the page's own DuckDB, as in smoke.test.ts).
   const loaded = await page.evaluate(async () => {
     const href = document.querySelector<HTMLLinkElement>('link[rel=modulepreload][href*="components/duckdb."]')!.href;
     const { openDuckDB, query } = await import(href);
     const { conn } = await openDuckDB();
-    const { table } = await query(conn, "select table_name from duckdb_tables() order by table_name");
-    return table.toArray().map((r: { table_name: string }) => r.table_name) as string[];
+    // (no function declared in here: the page runs this as it is, without the test's build helpers)
+    const tables = (await query(conn, "select table_name as name from duckdb_tables() order by name")).table.toArray();
+    const views = (await query(conn, "select view_name as name from duckdb_views() where not internal order by name")).table.toArray();
+    return { tables: tables.map((r: { name: string }) => r.name) as string[], views: views.map((r: { name: string }) => r.name) as string[] };
   });
-  assert.deepEqual(loaded, published.map((t) => t.name).sort());
+  assert.deepEqual(loaded.tables, tables.map((t) => t.name).sort());
+  assert.deepEqual(loaded.views, marts.map((m) => m.name).sort());
   assert.equal(await page.locator("#wb-status").getAttribute("data-status"), "ready");
   assert.match((await page.locator("#wb-status").textContent()) ?? "", /ready \(\d+ ms/);
 });
