@@ -3,27 +3,16 @@
 // late views, re-deliveries, missing hours, bad rows, the daily rhythm.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { generateWeb, type WebTruth } from "../data-loaders/generate/web.ts";
+import { files, hashDir } from "./support/files.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "strata-gen-web-"));
 process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
 
-function files(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath ?? (d as any).path, d.name))
-    .sort();
-}
-function hashDir(dir: string): string {
-  const h = createHash("sha256");
-  for (const f of files(dir)) h.update(relative(dir, f)).update("\0").update(readFileSync(f)).update("\0");
-  return h.digest("hex");
-}
 
 const db = (async () => (await DuckDBInstance.create(":memory:")).connect())();
 async function rows(sql: string): Promise<Record<string, any>[]> {

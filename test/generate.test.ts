@@ -2,29 +2,18 @@
 // truth file vs an independent diff of consecutive dumps, CSV round-trip through DuckDB, linear scale.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { generate, type GenerationTruth } from "../data-loaders/generate/index.ts";
+import { files, hashDir } from "./support/files.ts";
 
 const REAL = "/work/shared/datasets/strider";
 const REAL_V2 = join(REAL, "vendor_v2_2022-02-26");
 const tmp = mkdtempSync(join(tmpdir(), "strata-gen-"));
 process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
 
-function files(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath ?? (d as any).path, d.name))
-    .sort();
-}
-function hashDir(dir: string): string {
-  const h = createHash("sha256");
-  for (const f of files(dir)) h.update(relative(dir, f)).update("\0").update(readFileSync(f)).update("\0");
-  return h.digest("hex");
-}
 const readJson = (p: string): any => JSON.parse(readFileSync(p, "utf8"));
 
 /** Set of "path:type" over every record: the exact shape, including which fields may be null. */
