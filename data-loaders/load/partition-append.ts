@@ -25,16 +25,17 @@ const deliveryLabel = (key: string) => `delivery-${key}`;
  * Writes `rows` (a relation with column `column`) as delivery `key`'s files of `table`, one per
  * partition value, in place of the files an earlier delivery of the same key wrote; lists them
  * in `run.next`. Returns the partitions written and the ones the earlier delivery had.
- * Cost: one read of `rows` per partition (a delivery touches one or two); nothing else is read.
+ * `values`: the partition values `rows` holds, when the caller knows them (else one more read of
+ * `rows` finds them). Cost: one read of `rows` per partition (a delivery touches one or two).
  */
 export async function appendPartitions(
   db: Db,
   run: LoadRun,
-  opts: { table: string; column: string; key: string; rows: string },
+  opts: { table: string; column: string; key: string; rows: string; values?: string[] },
 ): Promise<{ written: string[]; replaced: string[] }> {
   const { table, column, key } = opts;
   const previous = deliveryFiles(run, table, key);
-  const values = (await db.all<{ v: string }>(`SELECT DISTINCT CAST(${ident(column)} AS VARCHAR) AS v FROM ${opts.rows} ORDER BY v`)).map((r) => r.v);
+  const values = opts.values ?? (await db.all<{ v: string }>(`SELECT DISTINCT CAST(${ident(column)} AS VARCHAR) AS v FROM ${opts.rows} ORDER BY v`)).map((r) => r.v);
   const written: string[] = [];
   for (const value of values) {
     const file = run.newFile(table, `${column}=${value}/${deliveryLabel(key)}`);

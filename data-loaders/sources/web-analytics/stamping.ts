@@ -42,19 +42,20 @@ export type ViewsReport = {
 /**
  * Stamps view `staged` (this delivery of hour `key`), stores it as the delivery's files, and
  * recounts the dates it and the delivery it replaces touch. Cost: the stamping join (one hash
- * join with the users' open versions), one write of the views, one rewrite of the touched
- * dates' counts (small).
+ * join with the users' open versions) twice, once without the urls for the counts and once as
+ * the views are written; one rewrite of the touched dates' counts (small).
  */
 export async function appendViews(db: Db, run: LoadRun, key: string): Promise<ViewsReport> {
   await createUserViews(db, run, "base");
   await db.run(`CREATE OR REPLACE TEMP VIEW views_in AS SELECT user_id, url, viewed_at, ${hourStart(key)} AS delivery_hour FROM staged`);
   await stamp(db);
   const replacedViews = await deliveryViews(db, run, key);
-  const { written, replaced } = await appendPartitions(db, run, { table: tables.views, column: byDate, key, rows: `(SELECT *, CAST(viewed_at AS DATE) AS ${byDate} FROM stored_views)` });
+  const values = (await db.all<{ d: string }>(`SELECT DISTINCT CAST(${byDate} AS VARCHAR) AS d FROM stamped_counts ORDER BY d`)).map((r) => r.d);
+  const { written, replaced } = await appendPartitions(db, run, { table: tables.views, column: byDate, key, values, rows: `(SELECT *, CAST(viewed_at AS DATE) AS ${byDate} FROM stored_views)` });
   for (const date of [...new Set([...written, ...replaced])].sort()) {
     await recountDate(db, run, date, { without: key });
   }
-  const [counts] = await db.all<{ views: number; late: number }>(`SELECT count(*)::BIGINT AS views, count(*) FILTER (viewed_at < ${hourStart(key)})::BIGINT AS late FROM stamped`);
+  const [counts] = await db.all<{ views: number; late: number }>(`SELECT coalesce(sum(views), 0)::BIGINT AS views, coalesce(sum(views) FILTER (hour < ${hourStart(key)}), 0)::BIGINT AS late FROM stamped_counts`);
   return { views: Number(counts.views), late: Number(counts.late), unknownPostcode: await unknownCounts(db), replacedViews, dates: written };
 }
 
@@ -101,7 +102,7 @@ export async function restateViews(db: Db, run: LoadRun, date: string): Promise<
       await replaceDateCounts(db, run, value, `SELECT delivery_hour, hour, postcode, current_postcode, views FROM stamped_counts WHERE ${byDate} = DATE ${sqlLiteral(value)}`);
       recountedDates.push(value);
     }
-    [{ n: restampedViews }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM stamped`);
+    [{ n: restampedViews }] = await db.all<{ n: number }>(`SELECT coalesce(sum(views), 0)::INTEGER AS n FROM stamped_counts`);
   }
 
   const [{ moved }] = await db.all<{ moved: number }>(`SELECT count(*)::INTEGER AS moved FROM users_moved`);
@@ -123,7 +124,7 @@ export async function restateViews(db: Db, run: LoadRun, date: string): Promise<
   return { restampedViews, movedUsers: moved, recountedViews, recountedDates: recountedDates.sort() };
 }
 
-/** Stamps `views_in` into `stamped` and its counts `stamped_counts`; `stored_views` is what a views file holds. */
+/** Stamps `views_in` (view `stamped`) and counts it (table `stamped_counts`); `stored_views` is what a views file holds. */
 async function stamp(db: Db): Promise<void> {
   await db.runFile(sql("stamp_views.sql"));
   await db.runFile(sql("count_views.sql"));
@@ -182,7 +183,7 @@ async function deliveryViews(db: Db, run: LoadRun, key: string): Promise<number>
 }
 
 async function unknownCounts(db: Db): Promise<Record<string, number>> {
-  const rows = await db.all<{ why: string; n: number }>(`SELECT unknown_because AS why, count(*)::BIGINT AS n FROM stamped WHERE postcode IS NULL GROUP BY ALL ORDER BY why`);
+  const rows = await db.all<{ why: string; n: number }>(`SELECT unknown_because AS why, sum(views)::BIGINT AS n FROM stamped_counts WHERE postcode IS NULL GROUP BY ALL ORDER BY why`);
   return Object.fromEntries(rows.map((r) => [r.why, Number(r.n)]));
 }
 
