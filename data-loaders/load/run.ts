@@ -50,6 +50,11 @@ export class LoadRun {
     return existsSync(mine) ? mine : join(this.base.dir, file);
   }
 
+  /** A path for a file this run needs only while it runs (in the warehouse's scratch folder, emptied after every run). */
+  scratchPath(name: string): string {
+    return join(scratchDir(this.warehouse), name);
+  }
+
   /** The base version's files of `table`, relative to `base.dir`. */
   baseFiles(table: string): string[] {
     return this.base.manifest.tables[table] ?? [];

@@ -42,13 +42,13 @@ export type ViewsReport = {
 /**
  * Stamps view `staged` (this delivery of hour `key`), stores it as the delivery's files, and
  * recounts the dates it and the delivery it replaces touch. Cost: the stamping join (one hash
- * join with the users' open versions) twice, once without the urls for the counts and once as
- * the views are written; one rewrite of the touched dates' counts (small).
+ * join with the users' open versions), one write of the views, one rewrite of the touched
+ * dates' counts (small).
  */
 export async function appendViews(db: Db, run: LoadRun, key: string): Promise<ViewsReport> {
   await createUserViews(db, run, "base");
   await db.run(`CREATE OR REPLACE TEMP VIEW views_in AS SELECT user_id, url, viewed_at, ${hourStart(key)} AS delivery_hour FROM staged`);
-  await stamp(db);
+  await stamp(db, run);
   const replacedViews = await deliveryViews(db, run, key);
   const values = (await db.all<{ d: string }>(`SELECT DISTINCT CAST(${byDate} AS VARCHAR) AS d FROM stamped_counts ORDER BY d`)).map((r) => r.d);
   const { written, replaced } = await appendPartitions(db, run, { table: tables.views, column: byDate, key, values, rows: `(SELECT *, CAST(viewed_at AS DATE) AS ${byDate} FROM stored_views)` });
@@ -89,7 +89,7 @@ export async function restateViews(db: Db, run: LoadRun, date: string): Promise<
   let restampedViews = 0;
   if (later.length > 0) {
     await db.run(`CREATE OR REPLACE TEMP VIEW views_in AS SELECT user_id, url, viewed_at, delivery_hour FROM ${readFiles(run, later)}`);
-    await stamp(db);
+    await stamp(db, run);
     // each file is written again under its own delivery and date, so a later re-delivery still finds it
     for (const file of later) {
       const value = partitionOf(file, byDate)!;
@@ -124,13 +124,20 @@ export async function restateViews(db: Db, run: LoadRun, date: string): Promise<
   return { restampedViews, movedUsers: moved, recountedViews, recountedDates: recountedDates.sort() };
 }
 
-/** Stamps `views_in` (view `stamped`) and counts it (table `stamped_counts`); `stored_views` is what a views file holds. */
-async function stamp(db: Db): Promise<void> {
+/**
+ * Stamps `views_in` once, into a scratch file, and counts it (table `stamped_counts`);
+ * `stored_views` is what a views file holds. The join is the cost, so it runs once: its readers
+ * (the counts, each views file written) then scan the file. Cost: the stamping join and one
+ * uncompressed write of its rows (faster, at 4.2 M views, than holding them in a DuckDB table).
+ */
+async function stamp(db: Db, run: LoadRun): Promise<void> {
   await db.runFile(sql("stamp_views.sql"));
+  const file = run.scratchPath("stamped-views.parquet");
+  await db.run(`COPY (SELECT * FROM stamped) TO ${sqlLiteral(file)} (FORMAT parquet, COMPRESSION uncompressed, PRESERVE_ORDER false)`);
+  await db.run(`CREATE OR REPLACE TEMP VIEW stamped_rows AS SELECT * FROM read_parquet(${sqlLiteral(file)})`);
   await db.runFile(sql("count_views.sql"));
-  await db.run(`CREATE OR REPLACE TEMP VIEW stored_views AS SELECT user_id, url, viewed_at, postcode, delivery_hour FROM stamped`);
+  await db.run(`CREATE OR REPLACE TEMP VIEW stored_views AS SELECT user_id, url, viewed_at, postcode, delivery_hour FROM stamped_rows`);
 }
-
 /**
  * Views `users_current` and `users_closed` over the users' history: of the published version
  * (`base`), or of the one this run builds (`next`, after a users extract's merge).

@@ -7,12 +7,11 @@
 -- postcode (their open version's, kept for a user who left: their last known one).
 -- Inputs: views `users_current` and `users_closed` (user_id, postcode, valid_from TIMESTAMP, is_deleted).
 -- Produces view `stamped`: the views with `postcode`, `current_postcode` and `unknown_because`.
--- Cost: `stamped` is one hash join of the views with the open versions (one per user), run by
--- each query of it: it is a view because materialising 4.2 M joined views with their urls costs
--- more than the join (3–4 s against 0.8 s), and its two readers (the counts and the write) need
--- it once each. Only the views older than their user's open version (users who moved since) take
--- the ASOF join into the closed versions, in `stamped_earlier`; when no view is older than the
--- newest version (an hour loaded after its extract, the usual case), that join is not run at all.
+-- Cost: `stamped` is one hash join of the views with the open versions (one per user), a view
+-- run once (stamping.ts writes it out). Only the views older than their user's open version
+-- (users who moved since) take the ASOF join into the closed versions, in `stamped_earlier`;
+-- when no view is older than the newest version (an hour loaded after its extract, the usual
+-- case), that join is not run at all.
 
 SET VARIABLE views_may_predate_versions = (SELECT min(viewed_at) FROM views_in) < (SELECT max(valid_from) FROM users_current);
 
