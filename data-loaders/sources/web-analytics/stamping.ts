@@ -138,6 +138,7 @@ async function stamp(db: Db, run: LoadRun): Promise<void> {
   await db.runFile(sql("count_views.sql"));
   await db.run(`CREATE OR REPLACE TEMP VIEW stored_views AS SELECT user_id, url, viewed_at, postcode, delivery_hour FROM stamped_rows`);
 }
+
 /**
  * Views `users_current` and `users_closed` over the users' history: of the published version
  * (`base`), or of the one this run builds (`next`, after a users extract's merge).
