@@ -22,13 +22,16 @@ const folder = fileURLToPath(new URL(".", import.meta.url));
 export async function runChecks(warehouse: string, registry: Source[] = sources): Promise<CheckResult[]> {
   const { db, manifest } = await openWarehouse(warehouse);
   try {
-    const histories = registry.flatMap((s) => s.tables).filter((t) => t.rule === "snapshot-history" && manifest.tables[t.name]?.length);
+    const tables = registry.flatMap((s) => s.tables);
+    const histories = tables.filter((t) => t.rule === "snapshot-history" && manifest.tables[t.name]?.length);
     const versions = histories.map((t) => `SELECT ${sqlLiteral(t.name)} AS table_name, business_key::VARCHAR AS business_key, valid_from, valid_to, is_current, is_deleted FROM ${quoteIdentifier(t.name)}`);
     await db.run(`CREATE VIEW histories AS ${versions.length > 0 ? versions.join(" UNION ALL ") : "SELECT NULL::VARCHAR AS table_name, NULL::VARCHAR AS business_key, NULL::DATE AS valid_from, NULL::DATE AS valid_to, NULL::BOOLEAN AS is_current, NULL::BOOLEAN AS is_deleted LIMIT 0"}`);
-    // the breaker's setting, for the checks that apply it to the loads (replaced_tables_emptied_or_shrunk.sql)
-    await db.setVariables({ breaker_share: defaultBreaker().share, breaker_min_rows: MIN_CHANGED_ROWS, breaker_allowed: ALLOWED_SHRINK });
-    // the tables a delivery replaces whole (replaced_tables_emptied_or_shrunk.sql): a table appended to, such as the page views, shrinks by design
-    await db.setVariables({ replaced_tables: JSON.stringify(registry.flatMap((s) => s.tables).filter((t) => t.rule === "full-replace").map((t) => t.name)) });
+    // for replaced_tables_emptied_or_shrunk.sql: the breaker's setting, and the tables a delivery
+    // replaces whole (a table appended to, such as the page views, shrinks by design)
+    await db.setVariables({
+      breaker_share: defaultBreaker().share, breaker_min_rows: MIN_CHANGED_ROWS, breaker_allowed: ALLOWED_SHRINK,
+      replaced_tables: JSON.stringify(tables.filter((t) => t.rule === "full-replace").map((t) => t.name)),
+    });
     const results: CheckResult[] = [];
     for (const file of readdirSync(folder).filter((f) => f.endsWith(".sql")).sort()) {
       const check = file.replace(/\.sql$/, "");

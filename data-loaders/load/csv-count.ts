@@ -110,19 +110,14 @@ export async function countCsvRecords(path: string, headerFields: number): Promi
       if (bytesRead === 0) break;
       for (let i = 0; i < bytesRead; i++) {
         const c = buffer[i];
-        // most bytes are inside a field and change nothing: skip them first (a third of the
-        // count's time; LF, CR, quote and comma are all at or below 0x2c)
-        if (!carriageReturn) {
-          if (state === UNQUOTED) {
-            if (c > COMMA) continue;
-          } else if (state === QUOTED && c !== QUOTE && c !== LF) {
-            continue;
-          }
-        }
         if (carriageReturn) {
           // DuckDB's strict reader fails the whole file on a lone CR, without a line: say where
           if (c !== LF) throw new StrataError(`${path}: line ${line}: a carriage return (CR) outside quotes that does not end the line`);
           carriageReturn = false;
+        } else if (state === UNQUOTED ? c > COMMA : state === QUOTED && c !== QUOTE && c !== LF) {
+          // most bytes are inside a field and change nothing: skipped first (a third of the
+          // count's time; LF, CR, quote and comma are all at or below 0x2c)
+          continue;
         }
         if (c === LF) {
           if (state === QUOTED) {
