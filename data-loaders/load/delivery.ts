@@ -42,6 +42,8 @@ export type FileSpec = {
   rule: "full-replace" | "snapshot-history" | "partition-append";
   /** its records have no natural key (page views): none is a duplicate of another, and `business_key` is not needed */
   keyless?: boolean;
+  /** its normalize SQL only passes `record_index` on, so a CSV is staged in one copy (load/stage-csv.ts) */
+  positionFree?: boolean;
   /** DuckDB variables its normalize SQL reads (e.g. the end of the delivered hour) */
   variables?: Record<string, string>;
   /**
@@ -185,13 +187,15 @@ async function loadFile(db: Db, spec: FileSpec, ctx: FileContext): Promise<FileR
   const request = {
     path, schema: spec.schema, what: `${spec.table} ${spec.kind.toUpperCase()}`, normalizeSql: spec.normalizeSql,
     materializeSql: spec.materializeSql ?? sqlFile(spec.rule === "snapshot-history" ? "record_hash.sql" : "materialize.sql"),
+    positionFree: spec.positionFree,
   };
   let recordsIn: number;
   let ignoredColumns: string[] = [];
   if (spec.kind === "csv") {
     // every record accounted for against an independent count; malformed lines join the quarantine (load/stage-csv.ts)
-    ({ records: recordsIn, ignoredColumns } = await stageCsv(db, request));
-    await splitStaged(db, spec);
+    const staged = await stageCsv(db, request);
+    ({ records: recordsIn, ignoredColumns } = staged);
+    await splitStaged(db, { keyless: spec.keyless, positionRaw: staged.positionRaw });
     await splitCsv(db);
   } else if (spec.kind === "parquet") {
     ({ records: recordsIn, ignoredColumns } = await stageParquet(db, request));

@@ -51,16 +51,31 @@ export async function stageRecords(db: Db, request: StageRequest): Promise<numbe
  * view and table `hashed`. Returns the number of records in `hashed`.
  */
 export async function stageRows(db: Db, request: Pick<StageRequest, "schema" | "normalizeSql" | "materializeSql">, rows: string): Promise<number> {
-  const shape = sqlShapeOf(request.schema);
+  await defineNormalized(db, request, rows);
+  await db.runFile(request.materializeSql);
+  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM hashed`);
+  return n;
+}
+
+/**
+ * Views `raw` over `rows` (see stageRows) and the source's `normalized` over `raw`, and clears
+ * the way for a new `hashed` (the previous file's may be a view: load/sql/csv_attach_positions.sql).
+ */
+export async function defineNormalized(db: Db, request: Pick<StageRequest, "schema" | "normalizeSql">, rows: string): Promise<void> {
+  const [{ view }] = await db.all<{ view: number }>(`SELECT count(*)::INTEGER AS view FROM duckdb_views() WHERE temporary AND view_name = 'hashed'`);
+  await db.run(view > 0 ? "DROP VIEW hashed; DROP TABLE IF EXISTS hashed_rows" : "DROP TABLE IF EXISTS hashed");
+  await defineRaw(db, request.schema, rows);
+  await db.runFile(request.normalizeSql);
+}
+
+/** View `raw` over `rows`: each record with its `reason`, `warning` and, when it has either, `raw_record` (see stageRecords). */
+export async function defineRaw(db: Db, schema: z.ZodObject, rows: string): Promise<void> {
+  const shape = sqlShapeOf(schema);
   const fields = Object.keys(shape.columns).map((c) => `"${c.replaceAll('"', '""')}"`).join(", ");
   await db.run(`
     CREATE OR REPLACE TEMP VIEW raw AS
     SELECT *, CASE WHEN reason IS NOT NULL OR warning IS NOT NULL THEN CAST(to_json(struct_pack(${fields})) AS VARCHAR) END AS raw_record
     FROM (SELECT *, ${reasonExpression(shape)} AS reason, ${warningExpression(shape)} AS warning FROM ${rows})`);
-  await db.runFile(request.normalizeSql);
-  await db.runFile(request.materializeSql);
-  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM hashed`);
-  return n;
 }
 
 /** `read_json(…)` of a JSON array file with the columns and types of `schema`: how every JSON source is read. */
@@ -70,17 +85,22 @@ export function jsonArrayReader(path: string, schema: z.ZodObject): string {
 
 /**
  * Splits `hashed` into view `staged` and tables `quarantined` and `warned` (sql/split.sql; with
- * `keyless`, for records that have no natural key, sql/split_keyless.sql).
+ * `keyless`, for records that have no natural key, sql/split_keyless.sql). `positionRaw`, when
+ * given, is run before `raw` is read by record_index.
  * Records quarantined by a business rule or as duplicates (or warned by the normalize SQL) were
  * valid by the schema, so their JSON was not kept on the way in: only then is it made, for those
  * records alone.
  */
-export async function splitStaged(db: Db, opts: { keyless?: boolean } = {}): Promise<void> {
+export async function splitStaged(db: Db, opts: { keyless?: boolean; positionRaw?: () => Promise<void> } = {}): Promise<void> {
   // records without a natural key are never duplicates: no grouping by key (sql/split_keyless.sql)
   await db.runFile(sqlFile(opts.keyless ? "split_keyless.sql" : "split.sql"));
   const [{ missing }] = await db.all<{ missing: number }>(
     `SELECT (SELECT count(*) FROM quarantined WHERE record IS NULL) + (SELECT count(*) FROM warned WHERE record IS NULL) AS missing`);
-  if (missing > 0) await db.runFile(sqlFile("quarantine_raw.sql"));
+  if (missing > 0) {
+    // a CSV staged in one copy has no positions in `raw` (load/stage-csv.ts): it is read again with them
+    await opts.positionRaw?.();
+    await db.runFile(sqlFile("quarantine_raw.sql"));
+  }
 }
 
 export type SplitCounts = { accepted: number; quarantined: number; warned: number };

@@ -20,7 +20,7 @@ export function ingestPageviews(args: Pick<IngestArgs, "warehouse" | "location" 
     warehouse: args.warehouse, source: "pageviews", dir: dirname(args.location), hour, waitMs: args.waitMs, log: args.log,
     files: [{
       file: basename(args.location), table: tables.views, kind: fileKind(args.location), schema: pageviewRow,
-      normalizeSql: sql("normalize_pageviews.sql"), rule: "partition-append", keyless: true, variables: { delivery_end: end },
+      normalizeSql: sql("normalize_pageviews.sql"), rule: "partition-append", keyless: true, positionFree: true, variables: { delivery_end: end },
       append: (db, ctx) => appendViews(db, ctx.run, ctx.key),
     }],
   });

@@ -18,7 +18,7 @@ export function ingestUsers(args: Pick<IngestArgs, "warehouse" | "location" | "d
   return loadDelivery({
     warehouse: args.warehouse, source: "users", dir: dirname(args.location), date, waitMs: args.waitMs,
     allowMassDeletion: args.allowMassDeletion, log: args.log,
-    files: [{ file: basename(args.location), table: tables.users, kind: fileKind(args.location), schema: userRow, normalizeSql: sql("normalize_users.sql"), materializeSql: sql("users_record_hash.sql"), rule: "snapshot-history" }],
+    files: [{ file: basename(args.location), table: tables.users, kind: fileKind(args.location), schema: userRow, normalizeSql: sql("normalize_users.sql"), materializeSql: sql("users_record_hash.sql"), rule: "snapshot-history", positionFree: true }],
     afterFiles: async (run) => ({ ...(await restateViews(run.db, run, date)) }),
   });
 }
