@@ -71,20 +71,22 @@ export async function stageCsv(db: Db, request: CsvStageRequest): Promise<CsvSta
     const at = layout.fields.indexOf(name);
     return `${at >= 0 ? `c${at}` : `NULL::${shape.columns[name]}`} AS ${ident(name)}`;
   });
-  // the file's rows, in file order; `rejects` names the tables where the reader keeps the lines it rejects
-  const fileRows = (rejects: string) => `
+  // the file's rows, in file order; the lines the reader rejects go to its temp tables
+  // csv_reject_errors and csv_reject_scans, which grow with every read: dropped before each
+  const dropRejects = "DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans";
+  const fileRows = `
     SELECT ${select.join(", ")}
     FROM read_csv(${sqlLiteral(path)}, header = true, columns = ${columns}, auto_detect = false,
                   delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false,
-                  store_rejects = true, rejects_table = '${rejects}_errors', rejects_scan = '${rejects}_scans')`;
-  await db.run("DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans");
+                  store_rejects = true, rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans')`;
+  await db.run(dropRejects);
   let read: Promise<unknown>;
   if (request.positionFree) {
     // no position yet: NULL until csv_attach_positions*.sql (the materialize SQL only passes it on)
-    await defineNormalized(db, request, `(SELECT NULL::BIGINT AS record_index, * FROM (${fileRows("csv_reject")}))`);
+    await defineNormalized(db, request, `(SELECT NULL::BIGINT AS record_index, * FROM (${fileRows}))`);
     read = db.runFile(request.materializeSql);
   } else {
-    read = db.run(`CREATE OR REPLACE TEMP TABLE source_rows AS ${fileRows("csv_reject")}`);
+    read = db.run(`CREATE OR REPLACE TEMP TABLE source_rows AS ${fileRows}`);
   }
   // the count runs on this thread while DuckDB reads on its own; a file the count refuses stops
   // the read, and both are awaited before either's failure is reported, so no query is left
@@ -128,9 +130,10 @@ export async function stageCsv(db: Db, request: CsvStageRequest): Promise<CsvSta
   await db.runFile(sqlFile(rejected > 0 ? "csv_attach_positions_skipping.sql" : "csv_attach_positions.sql"));
   const positionRaw = async () => {
     // the records as read, numbered: a second read, for a file with records to quarantine that
-    // its checks had passed (rare), since `raw` read in one pass cannot be numbered cheaply
-    await db.run("DROP TABLE IF EXISTS csv_reread_errors; DROP TABLE IF EXISTS csv_reread_scans");
-    await db.run(`CREATE OR REPLACE TEMP TABLE source_rows AS ${fileRows("csv_reread")}`);
+    // its checks had passed (rare), since `raw` read in one pass cannot be numbered cheaply; the
+    // rejects were accounted for above, so the reader's tables are free again
+    await db.run(dropRejects);
+    await db.run(`CREATE OR REPLACE TEMP TABLE source_rows AS ${fileRows}`);
     if (rejected > 0) await db.runFile(sqlFile("csv_positions.sql"));
     await defineRaw(db, schema, positioned);
   };
